@@ -1,0 +1,3 @@
+export * from './message-types';
+export * from './close-codes';
+export * from './codec';
