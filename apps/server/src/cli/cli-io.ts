@@ -1,0 +1,13 @@
+/** What the CLI talks to; tests pass buffers and a fake environment. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A failure the user can fix; the CLI prints the message and exits 1. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+export const ExitCode = { Ok: 0, Error: 1, Usage: 2 } as const;

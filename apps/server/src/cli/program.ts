@@ -1,0 +1,75 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type ConfigFlags } from '../config/load-config';
+import { CliError, ExitCode, type CliIo } from './cli-io';
+import { serveCommand } from './serve-command';
+import { addUser, changePassword, listUsers, withUserStore } from './user-commands';
+
+const DATA_DIR_FLAG = ['--data-dir <dir>', 'data directory (env READINGROOM_DATA_DIR, default ./data)'] as const;
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('readingroom')
+    .description('Reading Room: collaborative DICOM annotation server')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP and sync server')
+    .option('--port <port>', 'port to listen on (env PORT, default 8080; 0 picks one)')
+    .option('--host <host>', 'interface to bind (env HOST, default 0.0.0.0)')
+    .option(...DATA_DIR_FLAG)
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
+    .action(async (flags: ConfigFlags) => {
+      setExitCode(await serveCommand(loadConfig(flags, io.env), io));
+    });
+
+  const user = program.command('user').description('manage user accounts');
+  user
+    .command('add <username>')
+    .description('create a user; prints a generated password unless --password is given')
+    .option('--admin', 'make the user an administrator', false)
+    .option('--password <password>', 'password to set (avoid: it lands in shell history)')
+    .option(...DATA_DIR_FLAG)
+    .action(async (username: string, opts: { admin: boolean; password?: string; dataDir?: string }) => {
+      await withUserStore(loadConfig({ dataDir: opts.dataDir }, io.env), (users) => addUser(users, username, opts, io));
+    });
+  user
+    .command('passwd <username>')
+    .description("set a user's password; prints a generated one unless --password is given")
+    .option('--password <password>', 'password to set')
+    .option(...DATA_DIR_FLAG)
+    .action(async (username: string, opts: { password?: string; dataDir?: string }) => {
+      await withUserStore(loadConfig({ dataDir: opts.dataDir }, io.env), (users) => changePassword(users, username, opts, io));
+    });
+  user
+    .command('list')
+    .description('list users')
+    .option(...DATA_DIR_FLAG)
+    .action(async (opts: { dataDir?: string }) => {
+      await withUserStore(loadConfig({ dataDir: opts.dataDir }, io.env), (users) => listUsers(users, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves with the exit code: 0 ok, 1 error, 2 usage. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync'];
+      return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (error instanceof CliError || error instanceof ConfigError) {
+      io.stderr(`error: ${error.message}\n`);
+      return ExitCode.Error;
+    }
+    io.stderr(`error: ${(error as Error).message ?? String(error)}\n`);
+    return ExitCode.Error;
+  }
+}

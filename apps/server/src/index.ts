@@ -1,0 +1,2 @@
+export { startServer, type RunningServer, type ServerDeps } from './server';
+export type { Config, ConfigInput } from './config/config-schema';

@@ -1,0 +1,110 @@
+import type * as Y from 'yjs';
+import type { z } from 'zod';
+import { type Annotation, AnnotationSchema } from './annotation-schema';
+import { getRoots, imageStateKey, ROOT, SCHEMA_VERSION } from './layout';
+import { plainAnnotation } from './read';
+import { CommentSchema, ImageStateSchema } from './study-state-schema';
+import type { Violation } from './violation';
+
+function fromZod(base: (string | number)[], error: z.ZodError): Violation[] {
+  return error.issues.map((issue) => ({
+    code: issue.code === 'invalid_type' ? 'wrong-type' : 'invalid-value',
+    path: [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    message: issue.message,
+  }));
+}
+
+/** Options of `validateAnnotation`. */
+export interface AnnotationRules {
+  /** The project's taxonomy: allowed label names. Omitted: any non-empty label is accepted. */
+  labels?: ReadonlySet<string> | readonly string[];
+}
+
+/**
+ * Checks one annotation (any value, e.g. from an import or a pre-annotation service) against the
+ * schema and, when given, the project taxonomy. Returns the violations; empty means valid.
+ */
+export function validateAnnotation(annotation: unknown, rules: AnnotationRules = {}): Violation[] {
+  const parsed = AnnotationSchema.safeParse(annotation);
+  if (!parsed.success) return fromZod([], parsed.error);
+  return checkTaxonomy(parsed.data, rules, []);
+}
+
+function checkTaxonomy(annotation: Annotation, rules: AnnotationRules, base: (string | number)[]): Violation[] {
+  if (rules.labels === undefined) return [];
+  const allowed = rules.labels instanceof Set ? rules.labels : new Set(rules.labels);
+  if (allowed.has(annotation.label)) return [];
+  return [
+    {
+      code: 'label-not-in-taxonomy',
+      path: [...base, 'label'],
+      message: `label ${JSON.stringify(annotation.label)} is not in the project taxonomy`,
+    },
+  ];
+}
+
+/**
+ * Checks every invariant of a study document: schema version, the type of every stored value,
+ * every annotation, image state and comment against its schema, map keys that must equal the
+ * stored id, and comments pointing at missing annotations. Returns all violations found.
+ */
+export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Violation[] {
+  const roots = getRoots(doc);
+  const violations: Violation[] = [];
+
+  const version = roots.meta.get('schemaVersion');
+  if (version !== SCHEMA_VERSION) {
+    violations.push({
+      code: 'schema-version',
+      path: [ROOT.meta, 'schemaVersion'],
+      message: `expected schemaVersion ${SCHEMA_VERSION}, found ${JSON.stringify(version)}`,
+    });
+  }
+
+  for (const [id, entry] of roots.annotations.entries()) {
+    const base = [ROOT.annotations, id];
+    const plain = plainAnnotation(id, entry);
+    violations.push(...plain.problems);
+    if (plain.value === undefined) continue;
+    const parsed = AnnotationSchema.safeParse(plain.value);
+    if (!parsed.success) {
+      violations.push(...fromZod(base, parsed.error));
+      continue;
+    }
+    if (parsed.data.id !== id) {
+      violations.push({ code: 'key-mismatch', path: [...base, 'id'], message: 'the map key must equal the annotation id' });
+    }
+    violations.push(...checkTaxonomy(parsed.data, rules, base));
+  }
+
+  for (const [key, entry] of roots.imageStates.entries()) {
+    const base = [ROOT.imageStates, key];
+    const parsed = ImageStateSchema.safeParse(entry);
+    if (!parsed.success) {
+      violations.push(...fromZod(base, parsed.error));
+    } else if (imageStateKey(parsed.data) !== key) {
+      violations.push({ code: 'key-mismatch', path: base, message: `expected key ${imageStateKey(parsed.data)}` });
+    }
+  }
+
+  for (const [key, entry] of roots.comments.entries()) {
+    const base = [ROOT.comments, key];
+    const parsed = CommentSchema.safeParse(entry);
+    if (!parsed.success) {
+      violations.push(...fromZod(base, parsed.error));
+      continue;
+    }
+    if (parsed.data.id !== key) {
+      violations.push({ code: 'key-mismatch', path: [...base, 'id'], message: 'the map key must equal the comment id' });
+    }
+    const target = parsed.data.target;
+    if (target.type === 'annotation' && !roots.annotations.has(target.annotationId)) {
+      violations.push({
+        code: 'dangling-reference',
+        path: [...base, 'target', 'annotationId'],
+        message: `no annotation ${JSON.stringify(target.annotationId)}`,
+      });
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,2 @@
+export { SqliteStorage, type SqliteStorageOptions, type SqlitePragmas } from './sqlite-storage';
+export { SCHEMA_VERSION } from './schema';

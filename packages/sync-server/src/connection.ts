@@ -1,0 +1,257 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+  CloseCode,
+  closeReason,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeDurableAck,
+  encodePermissionDenied,
+  encodeRejection,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  type ClientMessage,
+} from '@readingroom/protocol';
+import type { SyncSocket } from './socket';
+import type { Logger } from './logger';
+import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import type { AckTarget } from './room-writer';
+import type { Room } from './room';
+import { decodeAwarenessUpdate } from './awareness-guard';
+import { inspectUpdate } from './update-guard';
+import { errorMessage } from './room-writer';
+
+export interface ConnectionLimits {
+  /** Frames queued while the room loads, beyond which the connection is closed with 1013. */
+  readonly maxQueuedFrames: number;
+  /** Send buffer bound: a slower consumer is closed with 1013 rather than buffered without end. */
+  readonly maxBufferedBytes: number;
+  /** Refused updates tolerated before the connection is closed. */
+  readonly maxRejections: number;
+}
+
+export interface ConnectionDeps {
+  readonly room: Room;
+  readonly socket: SyncSocket;
+  readonly identity: ConnectionIdentity;
+  readonly hooks: SyncHooks;
+  readonly metrics: SyncMetrics | null;
+  readonly logger: Logger;
+  readonly limits: ConnectionLimits;
+  readonly onClosed: (conn: Connection) => void;
+}
+
+/**
+ * One client in one room. Decodes each frame strictly, runs the accept step before any update
+ * is applied, answers sync and awareness, and reports durable acknowledgements to clients that
+ * subscribed. Frames received while the room is not active are queued and handled in order.
+ */
+export class Connection implements AckTarget {
+  readonly identity: ConnectionIdentity;
+  readonly awarenessClientIds = new Set<number>();
+  wantsDurableAcks = false;
+  private processed = 0;
+  private acked = 0;
+  private ackedOnce = false;
+  private rejections = 0;
+  private queue: Uint8Array[] = [];
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    this.identity = deps.identity;
+  }
+
+  get room(): Room {
+    return this.deps.room;
+  }
+  get isClosed(): boolean {
+    return this.closed;
+  }
+  get processedMessages(): number {
+    return this.processed;
+  }
+
+  /** Called by the server once the room is active: greets the client, then handles queued frames. */
+  start(): void {
+    if (this.closed || this.started) return;
+    this.started = true;
+    const { room } = this.deps;
+    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    const states = room.awareness.getStates();
+    if (states.size > 0) {
+      this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()])));
+    }
+    this.drainQueue();
+  }
+
+  /** Handles queued frames if the room is active. */
+  drainQueue(): void {
+    while (this.queue.length > 0 && this.canProcess()) this.process(this.queue.shift()!);
+  }
+
+  private canProcess(): boolean {
+    return !this.closed && this.started && this.deps.room.state === RoomState.Active;
+  }
+
+  /** Entry point for every frame received from the transport. */
+  receive(frame: Uint8Array): void {
+    if (this.closed) return;
+    this.deps.metrics?.messageIn(frame.byteLength);
+    if (!this.canProcess() || this.queue.length > 0) {
+      if (this.queue.length >= this.deps.limits.maxQueuedFrames) {
+        this.close(CloseCode.TryAgainLater, 'too many messages while the room loads');
+        return;
+      }
+      this.queue.push(frame);
+      return;
+    }
+    this.process(frame);
+  }
+
+  private process(frame: Uint8Array): void {
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(frame);
+    } catch (err) {
+      this.close(CloseCode.MalformedMessage, `malformed message: ${errorMessage(err)}`);
+      return;
+    }
+    const { room } = this.deps;
+    switch (message.type) {
+      case 'sync-step1': {
+        let reply: Uint8Array;
+        try {
+          reply = Y.encodeStateAsUpdate(room.doc, message.stateVector);
+        } catch {
+          this.close(CloseCode.MalformedMessage, 'malformed state vector');
+          return;
+        }
+        this.send(encodeSyncStep2(reply));
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update':
+        this.handleUpdate(message.update, message.type);
+        return;
+      case 'awareness':
+        this.handleAwareness(message.update);
+        return;
+      case 'query-awareness': {
+        const ids = [...room.awareness.getStates().keys()];
+        this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)));
+        return;
+      }
+      case 'subscribe-durable-ack':
+        this.wantsDurableAcks = true;
+        room.writer.requestAck();
+        return;
+      default: {
+        const never: never = message;
+        throw new Error(`unhandled message ${String(never)}`);
+      }
+    }
+  }
+
+  private handleUpdate(update: Uint8Array, via: 'sync-step2' | 'sync-update'): void {
+    const { room, hooks, identity } = this.deps;
+    let empty: boolean;
+    try {
+      empty = inspectUpdate(update).empty;
+    } catch (err) {
+      this.deps.metrics?.updateRejected('invalid_update');
+      this.close(CloseCode.InvalidUpdate, `update could not be decoded: ${errorMessage(err)}`);
+      return;
+    }
+    if (empty) {
+      this.processed++;
+      room.writer.requestAck();
+      return;
+    }
+    let decision;
+    try {
+      decision = hooks.acceptUpdate?.({ room: room.name, identity, update, via, doc: room.doc }) ?? { accept: true as const };
+    } catch (err) {
+      decision = { accept: false as const, code: 'accept_hook_failed', message: errorMessage(err) };
+    }
+    this.processed++;
+    if (!decision.accept) {
+      this.refuse(decision.code, decision.message);
+      room.writer.requestAck();
+      return;
+    }
+    if (!room.applyUpdate(update, identity, this)) {
+      this.deps.metrics?.updateRejected('apply_failed');
+      this.close(CloseCode.InvalidUpdate, 'update could not be applied');
+      return;
+    }
+    room.writer.requestAck();
+  }
+
+  private refuse(code: string, message: string): void {
+    this.deps.metrics?.updateRejected(code);
+    this.rejections++;
+    this.send(encodePermissionDenied(`${code}: ${message}`));
+    if (this.wantsDurableAcks) this.send(encodeRejection(code, message));
+    if (this.rejections > this.deps.limits.maxRejections) {
+      this.close(CloseCode.TooManyRejections, 'too many refused updates');
+    }
+  }
+
+  private handleAwareness(update: Uint8Array): void {
+    try {
+      decodeAwarenessUpdate(update);
+    } catch (err) {
+      this.close(CloseCode.MalformedMessage, `malformed awareness update: ${errorMessage(err)}`);
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.deps.room.awareness, update, this);
+  }
+
+  /** Durable acknowledgement (see AckTarget). Monotonic; never sent to clients that did not ask. */
+  acknowledge(processed: number, storedStateVector: Uint8Array): void {
+    if (!this.wantsDurableAcks || this.closed) return;
+    if (processed < this.acked || (processed === this.acked && this.ackedOnce)) return;
+    this.acked = processed;
+    this.ackedOnce = true;
+    this.send(encodeDurableAck(processed, storedStateVector));
+  }
+
+  /** Sends one frame; closes a consumer whose send buffer exceeds the bound. */
+  send(frame: Uint8Array): void {
+    if (this.closed) return;
+    if (this.deps.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) {
+      this.close(CloseCode.TryAgainLater, 'client too slow to keep up');
+      return;
+    }
+    try {
+      this.deps.socket.send(frame);
+      this.deps.metrics?.messageOut(frame.byteLength);
+    } catch (err) {
+      this.deps.logger.debug({ room: this.deps.room.name, err: errorMessage(err) }, 'send failed');
+      this.close(CloseCode.TryAgainLater, 'send failed');
+    }
+  }
+
+  /** Closes the socket and leaves the room. Idempotent. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    if (code >= 4000) this.deps.logger.info({ room: this.deps.room.name, userId: this.identity.userId, code, reason }, 'closing connection');
+    try {
+      this.deps.socket.close(code, closeReason(reason));
+    } catch {
+      // the transport is already gone
+    }
+    this.deps.onClosed(this);
+  }
+
+  /** Called by the transport when the socket closed from the other side. */
+  handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.deps.onClosed(this);
+  }
+}

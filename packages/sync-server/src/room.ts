@@ -1,0 +1,241 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
+import type { DocumentStorage } from './storage';
+import type { Logger } from './logger';
+import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import { RoomWriter, errorMessage } from './room-writer';
+import type { Connection } from './connection';
+
+export interface RoomOptions {
+  readonly name: string;
+  readonly storage: DocumentStorage;
+  readonly logger: Logger;
+  readonly hooks: SyncHooks;
+  readonly metrics: SyncMetrics | null;
+  readonly flushDelayMs: number;
+  readonly compactAfterUpdates: number;
+  readonly unloadDelayMs: number;
+  /** Resolves when a previous incarnation of this room finished unloading. */
+  readonly after: Promise<void>;
+  /** Called once the room is unloaded (or failed), so the registry can forget it. */
+  readonly onGone: (room: Room) => void;
+}
+
+/**
+ * One shared document and the connections editing it, with an explicit lifecycle:
+ * loading → active → unloading → unloaded (or failed). A room is loaded from storage before
+ * any message is answered and unloaded, after flushing, when its last connection leaves.
+ */
+export class Room {
+  private _state: RoomState = RoomState.Loading;
+  private _doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  readonly writer: RoomWriter;
+  readonly ready: Promise<void>;
+  private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+  private unloading: Promise<void> | null = null;
+  private compacting: Promise<void> | null = null;
+
+  constructor(private readonly options: RoomOptions) {
+    this.awareness = new awarenessProtocol.Awareness(this._doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.writer = new RoomWriter({
+      room: options.name,
+      storage: options.storage,
+      logger: options.logger,
+      flushDelayMs: options.flushDelayMs,
+      stateVector: () => Y.encodeStateVector(this._doc),
+      ackTargets: () => [...this.connections].filter((c) => c.wantsDurableAcks),
+      onStored: (_count, lagMs) => {
+        options.metrics?.storeLag(lagMs);
+        void this.maybeCompact();
+      },
+    });
+    this.ready = this.load();
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+  get state(): RoomState {
+    return this._state;
+  }
+  /** The room's document. Read it; write only through `applyUpdate`. */
+  get doc(): Y.Doc {
+    return this._doc;
+  }
+
+  private setState(state: RoomState): void {
+    this._state = state;
+    this.options.hooks.onRoomState?.(this.name, state);
+  }
+
+  private async load(): Promise<void> {
+    await this.options.after;
+    try {
+      const record = await this.options.storage.loadRoom(this.name);
+      this._doc.transact(() => {
+        if (record.snapshot) Y.applyUpdate(this._doc, record.snapshot);
+        for (const u of record.updates) Y.applyUpdate(this._doc, u.update);
+      }, 'storage');
+      const lastSeq = record.updates.at(-1)?.seq ?? record.snapshotSeq;
+      this.writer.lastSeq = lastSeq;
+      this.writer.updatesSinceSnapshot = record.updates.length;
+      this.setState(RoomState.Active);
+      this.options.metrics?.roomLoaded();
+      this.options.logger.debug({ room: this.name, lastSeq, tail: record.updates.length }, 'room loaded');
+      if (this.connections.size === 0) void this.unload();
+    } catch (err) {
+      this.options.logger.error({ room: this.name, err: errorMessage(err) }, 'room failed to load');
+      this.setState(RoomState.Failed);
+      this.teardown();
+      throw err;
+    }
+  }
+
+  /** Adds a connection; cancels a pending unload. */
+  add(conn: Connection): void {
+    if (this.unloadTimer) {
+      clearTimeout(this.unloadTimer);
+      this.unloadTimer = null;
+    }
+    this.connections.add(conn);
+  }
+
+  /** Removes a connection and its awareness states; unloads the room when it was the last. */
+  remove(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.awarenessClientIds.size > 0 && this._state === RoomState.Active) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessClientIds], null);
+    }
+    if (this.connections.size === 0 && this._state === RoomState.Active) {
+      if (this.options.unloadDelayMs <= 0) void this.unload();
+      else this.unloadTimer = setTimeout(() => void this.unload(), this.options.unloadDelayMs);
+    }
+  }
+
+  /**
+   * Applies an accepted update. Only the part that was new to the room is stored and broadcast.
+   * If Yjs throws midway the document may be half-changed, so it is rebuilt from what was
+   * stored and nothing of the failed update is stored or broadcast. Returns false then.
+   */
+  applyUpdate(update: Uint8Array, identity: ConnectionIdentity | null, origin: unknown): boolean {
+    const captured: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => captured.push(u);
+    this._doc.on('update', capture);
+    const start = performance.now();
+    try {
+      Y.applyUpdate(this._doc, update, origin);
+    } catch (err) {
+      this._doc.off('update', capture);
+      this.options.logger.warn({ room: this.name, err: errorMessage(err) }, 'update failed to apply; rebuilding room');
+      void this.rebuild();
+      return false;
+    }
+    this._doc.off('update', capture);
+    this.options.metrics?.updateApplied(performance.now() - start);
+    if (captured.length === 0) return true;
+    const change = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    this.writer.enqueue({ update: change, userId: identity?.userId ?? null, receivedAt: Date.now() });
+    this.broadcast(encodeSyncUpdate(change));
+    this.options.hooks.onUpdateApplied?.({ room: this.name, identity, update: change, doc: this._doc });
+    return true;
+  }
+
+  /** Sends one frame to every connection of the room. */
+  broadcast(frame: Uint8Array, except?: Connection): void {
+    for (const conn of this.connections) if (conn !== except) conn.send(frame);
+  }
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed);
+    const conn = origin as Connection | null;
+    if (conn && this.connections.has(conn)) {
+      for (const id of added.concat(updated)) conn.awarenessClientIds.add(id);
+      for (const id of removed) conn.awarenessClientIds.delete(id);
+    }
+    // Echo to everyone, the sender included: the stock client relies on it as a keepalive.
+    this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+  };
+
+  /** Replaces the document with the stored state after a failed apply. Messages queue meanwhile. */
+  private async rebuild(): Promise<void> {
+    if (this._state !== RoomState.Active) return;
+    this._state = RoomState.Loading;
+    try {
+      await this.writer.drain();
+      const record = await this.options.storage.loadRoom(this.name);
+      const fresh = new Y.Doc();
+      if (record.snapshot) Y.applyUpdate(fresh, record.snapshot);
+      for (const u of record.updates) Y.applyUpdate(fresh, u.update);
+      const old = this._doc;
+      this._doc = fresh;
+      (this.awareness as { doc: Y.Doc }).doc = fresh;
+      old.destroy();
+      this._state = RoomState.Active;
+      for (const conn of this.connections) conn.drainQueue();
+      if (this.connections.size === 0) void this.unload();
+    } catch (err) {
+      this.options.logger.error({ room: this.name, err: errorMessage(err) }, 'room rebuild failed');
+      this.fail();
+    }
+  }
+
+  private fail(): void {
+    this.setState(RoomState.Failed);
+    for (const conn of [...this.connections]) conn.close(4003, 'room unavailable');
+    this.teardown();
+  }
+
+  /** Compacts the log into a snapshot when nothing is pending, so the snapshot equals what is stored. */
+  private maybeCompact(force = false): Promise<void> {
+    const w = this.writer;
+    if (this.compacting) return this.compacting;
+    if (w.hasPending || w.updatesSinceSnapshot === 0) return Promise.resolve();
+    if (!force && w.updatesSinceSnapshot < this.options.compactAfterUpdates) return Promise.resolve();
+    const uptoSeq = w.lastSeq;
+    const snapshot = Y.encodeStateAsUpdate(this._doc);
+    const count = w.updatesSinceSnapshot;
+    this.compacting = this.options.storage
+      .compact(this.name, snapshot, uptoSeq)
+      .then(() => {
+        w.updatesSinceSnapshot -= count;
+      })
+      .catch((err: unknown) => this.options.logger.warn({ room: this.name, err: errorMessage(err) }, 'compaction failed'))
+      .finally(() => {
+        this.compacting = null;
+      });
+    return this.compacting;
+  }
+
+  /** Flushes, compacts and releases the room. Idempotent. */
+  unload(): Promise<void> {
+    if (this.unloading) return this.unloading;
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.setState(RoomState.Unloading);
+    this.unloading = (async () => {
+      for (const conn of [...this.connections]) conn.close(1001, 'room unloading');
+      await this.writer.drain();
+      await this.maybeCompact(true);
+      this.setState(RoomState.Unloaded);
+      this.options.metrics?.roomUnloaded();
+      this.teardown();
+    })();
+    return this.unloading;
+  }
+
+  private teardown(): void {
+    this.writer.dispose();
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this._doc.destroy();
+    this.options.onGone(this);
+  }
+}

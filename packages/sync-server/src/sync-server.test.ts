@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { FakeClient, FakeSocket } from '@readingroom/testing';
+import { CloseCode, encodeSyncStep1, encodeSyncUpdate } from '@readingroom/protocol';
+import { MemoryStorage } from './memory-storage';
+import { SyncServer, type SyncServerOptions } from './sync-server';
+import type { DocumentStorage, NewUpdate, RoomRecord } from './storage';
+
+const alice = { userId: 'alice' };
+const bob = { userId: 'bob' };
+
+/** Lets timers and storage promises run. */
+const settle = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await settle(2);
+  }
+}
+
+function server(opts: Partial<SyncServerOptions> = {}) {
+  const storage = (opts.storage as MemoryStorage | undefined) ?? new MemoryStorage();
+  return { storage, sync: new SyncServer({ unloadDelayMs: 0, flushDelayMs: 1, ...opts, storage }) };
+}
+
+async function storedDoc(storage: DocumentStorage, room: string): Promise<Y.Doc> {
+  const record = await storage.loadRoom(room);
+  const doc = new Y.Doc();
+  if (record.snapshot) Y.applyUpdate(doc, record.snapshot);
+  for (const u of record.updates) Y.applyUpdate(doc, u.update);
+  return doc;
+}
+
+/** Storage whose writes and loads wait until released, to observe ordering. */
+class GatedStorage extends MemoryStorage {
+  gate: Promise<void> = Promise.resolve();
+  release: () => void = () => {};
+  hold(): void {
+    this.gate = new Promise((r) => (this.release = r));
+  }
+  override async appendUpdates(room: string, updates: readonly NewUpdate[]): Promise<number> {
+    await this.gate;
+    return super.appendUpdates(room, updates);
+  }
+  override async loadRoom(room: string): Promise<RoomRecord> {
+    await this.gate;
+    return super.loadRoom(room);
+  }
+}
+
+describe('SyncServer', () => {
+  it('merges edits of two clients in one room', async () => {
+    const { sync } = server();
+    const a = new FakeClient(sync, 'study-1', alice);
+    const b = new FakeClient(sync, 'study-1', bob);
+    await until(() => a.synced && b.synced);
+    a.doc.getMap('m').set('a', 1);
+    b.doc.getMap('m').set('b', 2);
+    await until(() => a.doc.getMap('m').size === 2 && b.doc.getMap('m').size === 2);
+    expect(a.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+    expect(b.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+  });
+
+  it('loads the room from storage before answering sync step 1', async () => {
+    const storage = new GatedStorage();
+    const seed = new Y.Doc();
+    seed.getMap('m').set('stored', true);
+    await storage.appendUpdates('r', [{ update: Y.encodeStateAsUpdate(seed), userId: null, receivedAt: 1 }]);
+    storage.hold();
+    const { sync } = server({ storage });
+    const c = new FakeClient(sync, 'r', alice);
+    await settle();
+    expect(c.socket.sent).toHaveLength(0);
+    expect(sync.roomState('r')).toBe('loading');
+    storage.release();
+    await until(() => c.synced);
+    expect(c.doc.getMap('m').get('stored')).toBe(true);
+  });
+
+  it('never applies, stores or broadcasts an update the accept step refuses, and tells the sender', async () => {
+    const { sync, storage } = server({
+      hooks: { acceptUpdate: (p) => (p.identity.userId === 'bob' ? { accept: false, code: 'read_only', message: 'observer' } : { accept: true }) },
+    });
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob, { durableAcks: true });
+    await until(() => a.synced && b.synced);
+    b.doc.getMap('m').set('evil', 1);
+    await until(() => b.permissionDenied.length > 0);
+    await sync.flushAll();
+    expect(a.doc.getMap('m').has('evil')).toBe(false);
+    expect((await storedDoc(storage, 'r')).getMap('m').has('evil')).toBe(false);
+    expect(b.permissionDenied[0]).toContain('read_only');
+    expect(b.rejections).toEqual([{ code: 'read_only', message: 'observer' }]);
+    expect(b.socket.isClosed).toBe(false);
+  });
+
+  it('closes only the offending connection on a malformed frame and leaves the room unchanged', async () => {
+    const { sync, storage } = server();
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    a.doc.getMap('m').set('x', 1);
+    await sync.flushAll();
+    const before = Y.encodeStateAsUpdate(await storedDoc(storage, 'r'));
+    b.sendRaw(new Uint8Array([0, 2, 200, 1, 2]));
+    expect(b.socket.closeCode).toBe(CloseCode.MalformedMessage);
+    expect(b.socket.closeReason).toMatch(/malformed/);
+    const c = new FakeClient(sync, 'r', bob);
+    await until(() => c.synced);
+    c.sendRaw(encodeSyncUpdate(new Uint8Array([1, 1, 5, 0, 40, 1, 0, 0])));
+    expect(c.socket.closeCode).toBe(CloseCode.InvalidUpdate);
+    a.doc.getMap('m').set('y', 2);
+    await sync.flushAll();
+    expect(a.socket.isClosed).toBe(false);
+    const after = await storedDoc(storage, 'r');
+    expect(after.getMap('m').toJSON()).toEqual({ x: 1, y: 2 });
+    expect(before.length).toBeGreaterThan(0);
+  });
+
+  it('acknowledges an update as durable only after storage has written it', async () => {
+    const storage = new GatedStorage();
+    const { sync } = server({ storage });
+    const a = new FakeClient(sync, 'r', alice, { durableAcks: true });
+    await until(() => a.synced && a.ackedMessages === a.sentUpdates);
+    storage.hold();
+    a.doc.getMap('m').set('k', 'v');
+    await settle(30);
+    expect(a.ackedMessages).toBeLessThan(a.sentUpdates);
+    storage.release();
+    await until(() => a.ackedMessages === a.sentUpdates);
+    expect((await storedDoc(storage, 'r')).getMap('m').get('k')).toBe('v');
+  });
+
+  it('sends no extension message to a client that did not ask for acknowledgements', async () => {
+    const { sync } = server();
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    a.doc.getMap('m').set('k', 1);
+    await sync.flushAll();
+    await settle();
+    expect(a.socket.sent.every((f) => f[0]! < 100)).toBe(true);
+  });
+
+  it('unloads a room after flushing when its last client leaves, and a later client gets the state', async () => {
+    const { sync, storage } = server();
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    a.doc.getMap('m').set('k', 1);
+    a.disconnect();
+    await until(() => sync.roomCount === 0);
+    expect((await storedDoc(storage, 'r')).getMap('m').get('k')).toBe(1);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => b.synced);
+    expect(b.doc.getMap('m').get('k')).toBe(1);
+  });
+
+  it('loses nothing when a client joins while the room is unloading', async () => {
+    const storage = new GatedStorage();
+    const { sync } = server({ storage });
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    storage.hold();
+    a.doc.getMap('m').set('k', 1);
+    a.disconnect();
+    await settle(5);
+    expect(sync.roomState('r')).toBe('unloading');
+    const b = new FakeClient(sync, 'r', bob);
+    b.doc.getMap('m').set('fromB', 2);
+    storage.release();
+    await until(() => b.synced && b.doc.getMap('m').get('k') === 1);
+    await sync.flushAll();
+    expect((await storedDoc(storage, 'r')).getMap('m').toJSON()).toEqual({ k: 1, fromB: 2 });
+  });
+
+  it('removes a client\'s awareness state when it disconnects', async () => {
+    const { sync } = server();
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    a.sendAwareness({ user: 'alice', slice: 3 });
+    await until(() => b.awareness.getStates().has(a.doc.clientID));
+    a.disconnect();
+    await until(() => !b.awareness.getStates().has(a.doc.clientID));
+  });
+
+  it('closes a slow consumer with 1013 instead of buffering without end', async () => {
+    const { sync } = server({ limits: { maxBufferedBytes: 1000 } });
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    b.socket.bufferedAmount = 5000;
+    a.doc.getMap('m').set('k', 'x'.repeat(100));
+    expect(b.socket.closeCode).toBe(CloseCode.TryAgainLater);
+    expect(a.socket.isClosed).toBe(false);
+  });
+
+  it('shuts down by flushing every room and closing sockets with 1012', async () => {
+    const { sync, storage } = server({ flushDelayMs: 1000 });
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    a.doc.getMap('m').set('k', 1);
+    await sync.shutdown();
+    expect(a.socket.closeCode).toBe(1012);
+    expect((await storedDoc(storage, 'r')).getMap('m').get('k')).toBe(1);
+    expect(sync.roomCount).toBe(0);
+    const late = new FakeSocket();
+    sync.connect(late, { room: 'r', identity: alice });
+    expect(late.closeCode).toBe(1012);
+  });
+
+  it('answers a malformed state vector by closing that connection', async () => {
+    const { sync } = server();
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    a.sendRaw(encodeSyncStep1(new Uint8Array([5, 1])));
+    expect(a.socket.closeCode).toBe(CloseCode.MalformedMessage);
+  });
+});
