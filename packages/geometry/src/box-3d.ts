@@ -122,9 +122,15 @@ export interface PixelBox3dFromPatient {
  * {@link box3dToPatient} on the same series, up to floating-point rounding. For a series
  * without geometry, returns a {@link SliceIndexFallback}.
  */
-export function patientToBox3d(series: SeriesGeometry, extent: SliceFrameExtent): PixelBox3dFromPatient | SliceIndexFallback {
+export function patientToBox3d(
+  series: SeriesGeometry,
+  extent: SliceFrameExtent,
+): PixelBox3dFromPatient | SliceIndexFallback {
   if (series.fallback !== null) return { fallback: 'slice-index', reason: series.reason };
-  const corners = [0, 1].flatMap((fRow) => [0, 1].flatMap((fColumn) => [0, 1].map((fNormal) => extentPoint(extent, fRow, fColumn, fNormal))));
+  const ends = [0, 1];
+  const corners = ends.flatMap((fRow) =>
+    ends.flatMap((fColumn) => ends.map((fNormal) => extentPoint(extent, fRow, fColumn, fNormal))),
+  );
   const projected = corners.map((corner) => patientToFrame(series.frame, corner));
   const columns = range(projected.map((p) => p.column));
   const rows = range(projected.map((p) => p.row));

@@ -21,8 +21,11 @@ export function boxSizeMm(
 ): BoxSizeMm | (SliceIndexFallback & { widthPx: number; heightPx: number }) {
   assertPixelBox(box);
   const spacing = resolvePixelSpacing(plane.pixelSpacing);
-  if (!spacing.ok) return { fallback: 'slice-index', reason: spacing.reason, widthPx: box.width, heightPx: box.height };
-  return { fallback: null, widthMm: box.width * spacing.value.columnSpacing, heightMm: box.height * spacing.value.rowSpacing };
+  if (!spacing.ok) {
+    return { fallback: 'slice-index', reason: spacing.reason, widthPx: box.width, heightPx: box.height };
+  }
+  const { columnSpacing, rowSpacing } = spacing.value;
+  return { fallback: null, widthMm: box.width * columnSpacing, heightMm: box.height * rowSpacing };
 }
 
 /**
@@ -34,6 +37,8 @@ export function boxAreaMm2(
   box: PixelBox,
 ): { fallback: null; areaMm2: number } | (SliceIndexFallback & { areaPx: number }) {
   const size = boxSizeMm(plane, box);
-  if (size.fallback !== null) return { fallback: 'slice-index', reason: size.reason, areaPx: size.widthPx * size.heightPx };
+  if (size.fallback !== null) {
+    return { fallback: 'slice-index', reason: size.reason, areaPx: size.widthPx * size.heightPx };
+  }
   return { fallback: null, areaMm2: size.widthMm * size.heightMm };
 }

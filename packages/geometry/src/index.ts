@@ -12,7 +12,13 @@ export {
   type ImageFrame,
   type Resolved,
 } from './image-frame';
-export { frameToPatient, imageToPatient, patientToFrame, patientToImage, type ProjectedPoint } from './image-to-patient';
+export {
+  frameToPatient,
+  imageToPatient,
+  patientToFrame,
+  patientToImage,
+  type ProjectedPoint,
+} from './image-to-patient';
 export {
   DUPLICATE_POSITION_TOLERANCE_MM,
   ORIENTATION_TOLERANCE,
@@ -27,6 +33,7 @@ export {
 } from './sort-slices';
 export {
   buildSeriesGeometry,
+  PIXEL_SPACING_RELATIVE_TOLERANCE,
   nearestSliceIndex,
   sliceIndexAt,
   sliceOriginAt,

@@ -49,7 +49,8 @@ export function buildSeriesGeometry(planes: readonly ImagePlane[]): SeriesGeomet
   const first = at(slices, 0);
   for (const [index, slice] of slices.entries()) {
     if (slice.rows !== first.rows || slice.columns !== first.columns) {
-      return fallback(`slice ${index} is ${slice.columns}×${slice.rows} pixels, slice 0 is ${first.columns}×${first.rows}`);
+      const size = (plane: ImagePlane) => `${plane.columns}×${plane.rows}`;
+      return fallback(`slice ${index} is ${size(slice)} pixels, slice 0 is ${size(first)}`);
     }
     const spacing = slice.pixelSpacing;
     if (spacing === null) return fallback(`slice ${index}: PixelSpacing is missing`);

@@ -60,14 +60,24 @@ function sortByNormal(planes: readonly ImagePlane[], issues: SliceIssue[]): Norm
   if (first === undefined) return null;
   const origins: Vec3[] = [];
   const axesList: ImageAxes[] = [];
+  // One issue per distinct reason, naming the slices, so a broken 500-slice series gives one line.
+  const problems = new Map<string, { code: SliceIssueCode; slices: number[] }>();
+  const note = (code: SliceIssueCode, reason: string, index: number) => {
+    const entry = problems.get(reason) ?? { code, slices: [] };
+    entry.slices.push(index);
+    problems.set(reason, entry);
+  };
   planes.forEach((plane, index) => {
     const origin = resolveImagePosition(plane.imagePositionPatient);
     const axes = resolveImageAxes(plane.imageOrientationPatient);
-    if (!origin.ok) issues.push({ code: SliceIssueCode.MissingPosition, message: `slice ${index}: ${origin.reason}` });
-    else origins.push(origin.value);
-    if (!axes.ok) issues.push({ code: SliceIssueCode.MissingOrientation, message: `slice ${index}: ${axes.reason}` });
-    else axesList.push(axes.value);
+    if (origin.ok) origins.push(origin.value);
+    else note(SliceIssueCode.MissingPosition, origin.reason, index);
+    if (axes.ok) axesList.push(axes.value);
+    else note(SliceIssueCode.MissingOrientation, axes.reason, index);
   });
+  for (const [reason, { code, slices }] of problems) {
+    issues.push({ code, message: `${describeSlices(slices)}: ${reason}` });
+  }
   const axes = axesList[0];
   if (origins.length !== planes.length || axesList.length !== planes.length || axes === undefined) return null;
 
@@ -89,9 +99,10 @@ function sortByNormal(planes: readonly ImagePlane[], issues: SliceIssue[]): Norm
   const positionsMm = order.map((index) => at(positions, index));
   for (let i = 1; i < positionsMm.length; i++) {
     if (at(positionsMm, i) - at(positionsMm, i - 1) < DUPLICATE_POSITION_TOLERANCE_MM) {
+      const position = at(positionsMm, i).toFixed(3);
       issues.push({
         code: SliceIssueCode.DuplicatePosition,
-        message: `slices ${at(order, i - 1)} and ${at(order, i)} share the position ${at(positionsMm, i).toFixed(3)} mm along the normal`,
+        message: `slices ${at(order, i - 1)} and ${at(order, i)} share the position ${position} mm along the normal`,
       });
       return null;
     }
@@ -108,7 +119,9 @@ function sortByNormal(planes: readonly ImagePlane[], issues: SliceIssue[]): Norm
   if (sheared !== -1) {
     issues.push({
       code: SliceIssueCode.ShearedStack,
-      message: `slice ${at(order, sheared)} is shifted within the image plane relative to the first slice (tilted or sheared stack)`,
+      message:
+        `slice ${at(order, sheared)} is shifted within the image plane relative to the first slice ` +
+        '(tilted or sheared stack)',
     });
   }
   return { order, axes, positionsMm };
@@ -123,7 +136,9 @@ function uniformSpacing(positionsMm: readonly number[], issues: SliceIssue[]): n
   if (gaps.every((gap) => Math.abs(gap - mean) <= tolerance)) return mean;
   issues.push({
     code: SliceIssueCode.NonUniformSpacing,
-    message: `slice spacing is not uniform: gaps from ${Math.min(...gaps).toFixed(3)} to ${Math.max(...gaps).toFixed(3)} mm`,
+    message:
+      `slice spacing is not uniform: gaps from ${Math.min(...gaps).toFixed(3)} ` +
+      `to ${Math.max(...gaps).toFixed(3)} mm`,
   });
   return null;
 }
@@ -131,7 +146,8 @@ function uniformSpacing(positionsMm: readonly number[], issues: SliceIssue[]): n
 /** Orders by InstanceNumber if every slice has a distinct one, else null with an issue. */
 function sortByInstanceNumber(planes: readonly ImagePlane[], issues: SliceIssue[]): number[] | null {
   const numbers = planes.map((plane) => plane.instanceNumber);
-  const usable = numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) && new Set(numbers).size === numbers.length;
+  const usable =
+    numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) && new Set(numbers).size === numbers.length;
   if (!usable) {
     issues.push({ code: SliceIssueCode.UnusableInstanceNumbers, message: 'InstanceNumber is missing or repeated' });
     return null;
@@ -178,6 +194,13 @@ export function sortSlices(planes: readonly ImagePlane[]): SliceOrder {
   }
   const inputOrder = planes.map((_, index) => index);
   return result('input-order', inputOrder, null, null, 'fell back to the input order');
+}
+
+/** "slice 3", or "4 slices (0, 1, 2, …)" for several. */
+function describeSlices(slices: readonly number[]): string {
+  if (slices.length === 1) return `slice ${slices[0]}`;
+  const listed = slices.slice(0, 3).join(', ');
+  return `${slices.length} slices (${listed}${slices.length > 3 ? ', …' : ''})`;
 }
 
 function maxDifference(a: Vec3, b: Vec3): number {

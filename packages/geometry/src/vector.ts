@@ -34,5 +34,5 @@ export function length(v: Vec3): number {
 export function normalize(v: Vec3): Vec3 | null {
   const len = length(v);
   if (!Number.isFinite(len) || len === 0) return null;
-  return scale(v, 1 / len);
+  return [v[0] / len, v[1] / len, v[2] / len];
 }
