@@ -6,9 +6,23 @@ import { plainAnnotation } from './read';
 import { CommentSchema, ImageStateSchema } from './study-state-schema';
 import type { Violation } from './violation';
 
-function fromZod(base: (string | number)[], error: z.ZodError): Violation[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function fromZod(base: (string | number)[], input: unknown, error: z.ZodError): Violation[] {
   return error.issues.map((issue) => ({
-    code: issue.code === 'invalid_type' ? 'wrong-type' : 'invalid-value',
+    code:
+      issue.code !== 'invalid_type'
+        ? 'invalid-value'
+        : valueAt(input, issue.path) === undefined
+          ? 'missing-field'
+          : 'wrong-type',
     path: [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
     message: issue.message,
   }));
@@ -26,7 +40,7 @@ export interface AnnotationRules {
  */
 export function validateAnnotation(annotation: unknown, rules: AnnotationRules = {}): Violation[] {
   const parsed = AnnotationSchema.safeParse(annotation);
-  if (!parsed.success) return fromZod([], parsed.error);
+  if (!parsed.success) return fromZod([], annotation, parsed.error);
   return checkTaxonomy(parsed.data, rules, []);
 }
 
@@ -53,7 +67,9 @@ export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Viola
   const violations: Violation[] = [];
 
   const version = roots.meta.get('schemaVersion');
-  if (version !== SCHEMA_VERSION) {
+  const empty = roots.annotations.size + roots.imageStates.size + roots.comments.size === 0;
+  // An untouched document may lack the version; the first write through the API records it.
+  if (version !== SCHEMA_VERSION && !(version === undefined && empty)) {
     violations.push({
       code: 'schema-version',
       path: [ROOT.meta, 'schemaVersion'],
@@ -68,7 +84,7 @@ export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Viola
     if (plain.value === undefined) continue;
     const parsed = AnnotationSchema.safeParse(plain.value);
     if (!parsed.success) {
-      violations.push(...fromZod(base, parsed.error));
+      violations.push(...fromZod(base, plain.value, parsed.error));
       continue;
     }
     if (parsed.data.id !== id) {
@@ -81,7 +97,7 @@ export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Viola
     const base = [ROOT.imageStates, key];
     const parsed = ImageStateSchema.safeParse(entry);
     if (!parsed.success) {
-      violations.push(...fromZod(base, parsed.error));
+      violations.push(...fromZod(base, entry, parsed.error));
     } else if (imageStateKey(parsed.data) !== key) {
       violations.push({ code: 'key-mismatch', path: base, message: `expected key ${imageStateKey(parsed.data)}` });
     }
@@ -91,7 +107,7 @@ export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Viola
     const base = [ROOT.comments, key];
     const parsed = CommentSchema.safeParse(entry);
     if (!parsed.success) {
-      violations.push(...fromZod(base, parsed.error));
+      violations.push(...fromZod(base, entry, parsed.error));
       continue;
     }
     if (parsed.data.id !== key) {

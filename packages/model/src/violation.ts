@@ -1,6 +1,7 @@
 /** Machine-readable kinds of invariant violation found in a study document. */
 export const VIOLATION_CODES = [
   'schema-version',
+  'missing-field',
   'wrong-type',
   'invalid-value',
   'key-mismatch',
