@@ -46,7 +46,7 @@ const openSqliteStorage = (config: Config) => SqliteStorage.open({ filename: joi
 export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Promise<RunningServer> {
   const config = parseConfig(input);
   const logger = deps.logger ?? createLogger(config.logLevel);
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
 
   const tokenSecret = resolveTokenSecret(config.dataDir, config.tokenSecret);
   const users = SqliteUserStore.open({ filename: join(config.dataDir, 'readingroom.db') });

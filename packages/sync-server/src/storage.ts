@@ -35,17 +35,19 @@ export interface DocumentStorage {
   loadRoom(room: string): Promise<RoomRecord>;
   /**
    * Appends updates to a room's log in one atomic write and resolves, with the last assigned seq,
-   * only once they are durable. An empty list resolves with the current last seq.
+   * only once they are durable. An empty list resolves with the current last seq. A malformed
+   * entry fails the whole batch and nothing is stored. Seqs follow call order.
    */
   appendUpdates(room: string, updates: readonly NewUpdate[]): Promise<number>;
   /**
    * Atomically replaces the snapshot and deletes log entries with seq <= uptoSeq. `snapshot` must
-   * contain every update with seq <= uptoSeq. Entries appended after uptoSeq are kept.
+   * contain every update with seq <= uptoSeq. Entries appended after uptoSeq are kept. Rejects
+   * (and changes nothing) when uptoSeq is beyond the last seq or behind the current snapshot.
    */
   compact(room: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>;
   /** Names of rooms that have any stored state. */
   listRooms(): Promise<string[]>;
-  /** Removes everything stored for a room. */
+  /** Removes everything stored for a room, its seq counter included. */
   deleteRoom(room: string): Promise<void>;
   /** Releases resources; pending writes complete first. */
   close(): Promise<void>;

@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync'];
+      const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
       return benign.includes(error.code) ? ExitCode.Ok : ExitCode.Usage;
     }
     if (error instanceof CliError || error instanceof ConfigError) {

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import type { z } from 'zod';
 import type { Config } from '../config/config-schema';
 import { generatePassword, hashPassword } from '../users/password';
 import { SqliteUserStore } from '../users/sqlite-user-store';
 import { UsernameTakenError, passwordSchema, usernameSchema, type UserStore } from '../users/user-store';
 import { CliError, type CliIo } from './cli-io';
 
-function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new CliError(`invalid ${what}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   return result.data;
@@ -14,7 +15,7 @@ function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 
 /** Opens the user database of a data directory for one CLI command. */
 export async function withUserStore<T>(config: Pick<Config, 'dataDir'>, fn: (users: UserStore) => Promise<T>): Promise<T> {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const users = SqliteUserStore.open({ filename: join(config.dataDir, 'readingroom.db') });
   try {
     return await fn(users);

@@ -16,7 +16,7 @@ export function resolveTokenSecret(dataDir: string, configured: string | undefin
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(48).toString('base64url');
   // 'wx' fails if another process created it meanwhile; then read theirs.
   try {

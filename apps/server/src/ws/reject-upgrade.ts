@@ -10,6 +10,6 @@ export function rejectUpgrade(socket: Duplex, status: number, headers: Record<st
     'Content-Length: 0',
     ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
   ];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
-  socket.destroy();
+  // Destroy once the response is flushed; destroying at once could drop it.
+  socket.end(`${lines.join('\r\n')}\r\n\r\n`, () => socket.destroy());
 }
