@@ -180,11 +180,14 @@ export class Connection implements AckTarget {
       room.writer.requestAck();
       return;
     }
-    if (!room.applyUpdate(update, identity, this)) {
+    const result = room.applyUpdate(update, identity, this);
+    if (result === 'failed') {
       this.deps.metrics?.updateRejected('apply_failed');
       this.close(CloseCode.InvalidUpdate, 'update could not be applied');
       return;
     }
+    // Ask the client for what the room lacks; its answer (sync step 2) completes the update.
+    if (result === 'incomplete') this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
     room.writer.requestAck();
   }
 

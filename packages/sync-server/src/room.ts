@@ -7,6 +7,9 @@ import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } 
 import { RoomWriter, errorMessage } from './room-writer';
 import type { Connection } from './connection';
 
+/** Outcome of applying an accepted update. `incomplete`: part of it depended on state the room lacks and was dropped. */
+export type ApplyResult = 'applied' | 'incomplete' | 'failed';
+
 export interface RoomOptions {
   readonly name: string;
   readonly storage: DocumentStorage;
@@ -122,7 +125,7 @@ export class Room {
    * If Yjs throws midway the document may be half-changed, so it is rebuilt from what was
    * stored and nothing of the failed update is stored or broadcast. Returns false then.
    */
-  applyUpdate(update: Uint8Array, identity: ConnectionIdentity | null, origin: unknown): boolean {
+  applyUpdate(update: Uint8Array, identity: ConnectionIdentity | null, origin: unknown): ApplyResult {
     const captured: Uint8Array[] = [];
     const capture = (u: Uint8Array) => captured.push(u);
     this._doc.on('update', capture);
@@ -133,16 +136,24 @@ export class Room {
       this._doc.off('update', capture);
       this.options.logger.warn({ room: this.name, err: errorMessage(err) }, 'update failed to apply; rebuilding room');
       void this.rebuild();
-      return false;
+      return 'failed';
     }
     this._doc.off('update', capture);
     this.options.metrics?.updateApplied(performance.now() - start);
-    if (captured.length === 0) return true;
+    // Parts whose dependencies the room lacks would wait in Yjs' pending store and later be
+    // integrated (and stored) under another connection's update. Drop them and let the sender
+    // resync instead, so every stored change is attributed to the connection that sent it.
+    const store = this._doc.store as { pendingStructs: unknown; pendingDs: unknown };
+    const incomplete = store.pendingStructs !== null || store.pendingDs !== null;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    const result: ApplyResult = incomplete ? 'incomplete' : 'applied';
+    if (captured.length === 0) return result;
     const change = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
     this.writer.enqueue({ update: change, userId: identity?.userId ?? null, receivedAt: Date.now() });
     this.broadcast(encodeSyncUpdate(change));
     this.options.hooks.onUpdateApplied?.({ room: this.name, identity, update: change, doc: this._doc });
-    return true;
+    return result;
   }
 
   /** Sends one frame to every connection of the room. */

@@ -218,3 +218,31 @@ describe('SyncServer', () => {
     expect(a.socket.closeCode).toBe(CloseCode.MalformedMessage);
   });
 });
+
+describe('SyncServer with updates whose dependencies the room lacks', () => {
+  it('drops the unintegrable part, asks the sender to resync, and stores the whole edit under the sender', async () => {
+    const { sync, storage } = server();
+    const b = new FakeClient(sync, 'r', bob);
+    const carol = new FakeClient(sync, 'r', { userId: 'carol' });
+    await until(() => b.synced && carol.synced);
+    // Two edits made elsewhere; carol holds both but the server first receives only the second.
+    const elsewhere = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    elsewhere.on('update', (u: Uint8Array) => updates.push(u));
+    elsewhere.getArray('list').push(['first']);
+    elsewhere.getArray('list').push(['second']);
+    Y.applyUpdate(carol.doc, updates[0]!, carol); // origin = the client itself: not sent
+    Y.applyUpdate(carol.doc, updates[1]!, carol);
+    const before = carol.socket.sent.length;
+    carol.sendRaw(encodeSyncUpdate(updates[1]!));
+    await until(() => b.doc.getArray('list').length === 2);
+    // The server answered with a sync step 1 (resync request), carol answered with step 2.
+    expect(carol.socket.sent.slice(before).some((f) => f[0] === 0 && f[1] === 0)).toBe(true);
+    await sync.flushAll();
+    const stored = await storage.loadRoom('r');
+    expect((await storedDoc(storage, 'r')).getArray('list').toArray()).toEqual(['first', 'second']);
+    const withContent = stored.updates.filter((u) => u.userId === 'carol');
+    expect(withContent.length).toBeGreaterThan(0);
+    expect(stored.updates.every((u) => u.userId === 'carol' || u.userId === 'bob')).toBe(true);
+  });
+});
