@@ -14,7 +14,7 @@ import {
 } from '@readingroom/protocol';
 import type { SyncSocket } from './socket';
 import type { Logger } from './logger';
-import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import { ACCEPT, RoomState, type AcceptDecision, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
 import type { AckTarget } from './room-writer';
 import type { Room } from './room';
 import { decodeAwarenessUpdate } from './awareness-guard';
@@ -168,11 +168,17 @@ export class Connection implements AckTarget {
       room.writer.requestAck();
       return;
     }
-    let decision;
+    let decision: AcceptDecision;
+    let staged = false;
     try {
-      decision = hooks.acceptUpdate?.({ room: room.name, identity, update, via, doc: room.doc }) ?? { accept: true as const };
+      const stage = () => {
+        if (staged) throw new Error('stage() may be called once per proposal');
+        staged = true;
+        return room.stage(update);
+      };
+      decision = hooks.acceptUpdate?.({ room: room.name, identity, update, via, doc: room.doc, stage }) ?? ACCEPT;
     } catch (err) {
-      decision = { accept: false as const, code: 'accept_hook_failed', message: errorMessage(err) };
+      decision = { accept: false, code: 'invalid_update', message: errorMessage(err) };
     }
     this.processed++;
     if (!decision.accept) {
@@ -180,7 +186,7 @@ export class Connection implements AckTarget {
       room.writer.requestAck();
       return;
     }
-    const result = room.applyUpdate(update, identity, this);
+    const result = room.applyUpdate(update, identity, this, staged);
     if (result === 'failed') {
       this.deps.metrics?.updateRejected('apply_failed');
       this.close(CloseCode.InvalidUpdate, 'update could not be applied');

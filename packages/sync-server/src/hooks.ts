@@ -24,6 +24,23 @@ export interface UpdateProposal {
   readonly via: 'sync-step2' | 'sync-update';
   /** The room's current document. Read it; never write it. */
   readonly doc: Y.Doc;
+  /**
+   * Applies the update to a staging copy of the room's document (never to the room itself) and
+   * returns that copy with the transaction that applying it produced, which says exactly what
+   * changed. Throws when Yjs cannot apply the update. Validators call it to inspect the result
+   * of an update before deciding; the staging copy is kept in step with the room.
+   */
+  stage(): StagedUpdate;
+}
+
+/** The result of applying a proposed update to the staging copy. */
+export interface StagedUpdate {
+  /** The staging copy after the update. Read it; never write it. */
+  readonly doc: Y.Doc;
+  /** The Yjs transaction of the apply: `changed`, `deleteSet`, `beforeState`, `afterState`. */
+  readonly transaction: Y.Transaction;
+  /** Part of the update depended on state the room lacks; that part is not in `doc`. */
+  readonly incomplete: boolean;
 }
 
 /** An update that was applied to a room (after acceptance). */

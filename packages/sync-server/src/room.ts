@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
 import type { DocumentStorage } from './storage';
 import type { Logger } from './logger';
-import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import { RoomState, type ConnectionIdentity, type StagedUpdate, type SyncHooks, type SyncMetrics } from './hooks';
 import { RoomWriter, errorMessage } from './room-writer';
 import type { Connection } from './connection';
 
@@ -40,6 +40,10 @@ export class Room {
   private unloadTimer: ReturnType<typeof setTimeout> | null = null;
   private unloading: Promise<void> | null = null;
   private compacting: Promise<void> | null = null;
+  /** Staging copy for validators (see UpdateProposal.stage); created on first use. */
+  private shadow: Y.Doc | null = null;
+  /** The shadow holds a staged update the room did not take; rebuild before the next use. */
+  private shadowDirty = false;
 
   constructor(private readonly options: RoomOptions) {
     this.awareness = new awarenessProtocol.Awareness(this._doc);
@@ -120,12 +124,36 @@ export class Room {
     }
   }
 
+  /** Applies an update to the staging copy only (see UpdateProposal.stage). */
+  stage(update: Uint8Array): StagedUpdate {
+    if (!this.shadow || this.shadowDirty) {
+      this.shadow?.destroy();
+      this.shadow = new Y.Doc();
+      Y.applyUpdate(this.shadow, Y.encodeStateAsUpdate(this._doc));
+    }
+    const shadow = this.shadow;
+    let transaction: Y.Transaction | null = null;
+    const capture = (tr: Y.Transaction) => {
+      transaction ??= tr;
+    };
+    this.shadowDirty = true; // until the room takes the same update
+    shadow.on('afterTransaction', capture);
+    try {
+      Y.applyUpdate(shadow, update, 'staging');
+    } finally {
+      shadow.off('afterTransaction', capture);
+    }
+    const incomplete = dropPending(shadow);
+    if (!transaction) throw new Error('applying the update produced no transaction');
+    return { doc: shadow, transaction, incomplete };
+  }
+
   /**
    * Applies an accepted update. Only the part that was new to the room is stored and broadcast.
    * If Yjs throws midway the document may be half-changed, so it is rebuilt from what was
    * stored and nothing of the failed update is stored or broadcast. Returns false then.
    */
-  applyUpdate(update: Uint8Array, identity: ConnectionIdentity | null, origin: unknown): ApplyResult {
+  applyUpdate(update: Uint8Array, identity: ConnectionIdentity | null, origin: unknown, staged = false): ApplyResult {
     const captured: Uint8Array[] = [];
     const capture = (u: Uint8Array) => captured.push(u);
     this._doc.on('update', capture);
@@ -143,13 +171,11 @@ export class Room {
     // Parts whose dependencies the room lacks would wait in Yjs' pending store and later be
     // integrated (and stored) under another connection's update. Drop them and let the sender
     // resync instead, so every stored change is attributed to the connection that sent it.
-    const store = this._doc.store as { pendingStructs: unknown; pendingDs: unknown };
-    const incomplete = store.pendingStructs !== null || store.pendingDs !== null;
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    const result: ApplyResult = incomplete ? 'incomplete' : 'applied';
+    const result: ApplyResult = dropPending(this._doc) ? 'incomplete' : 'applied';
+    if (staged) this.shadowDirty = false; // the shadow took exactly this update already
     if (captured.length === 0) return result;
     const change = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    if (this.shadow && !staged && !this.shadowDirty) Y.applyUpdate(this.shadow, change, 'room');
     this.writer.enqueue({ update: change, userId: identity?.userId ?? null, receivedAt: Date.now() });
     this.broadcast(encodeSyncUpdate(change));
     this.options.hooks.onUpdateApplied?.({ room: this.name, identity, update: change, doc: this._doc });
@@ -187,6 +213,7 @@ export class Room {
       for (const u of record.updates) Y.applyUpdate(fresh, u.update);
       const old = this._doc;
       this._doc = fresh;
+      this.shadowDirty = true;
       (this.awareness as { doc: Y.Doc }).doc = fresh;
       old.destroy();
       this._state = RoomState.Active;
@@ -243,10 +270,24 @@ export class Room {
   }
 
   private teardown(): void {
+    this.shadow?.destroy();
+    this.shadow = null;
     this.writer.dispose();
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this._doc.destroy();
     this.options.onGone(this);
   }
+}
+
+/**
+ * Clears what Yjs keeps pending for lack of dependencies; returns whether there was any.
+ * (Yjs exposes the pending store on `doc.store` without typing it.)
+ */
+function dropPending(doc: Y.Doc): boolean {
+  const store = doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown };
+  const had = store.pendingStructs !== null || store.pendingDs !== null;
+  store.pendingStructs = null;
+  store.pendingDs = null;
+  return had;
 }

@@ -246,3 +246,38 @@ describe('SyncServer with updates whose dependencies the room lacks', () => {
     expect(stored.updates.every((u) => u.userId === 'carol' || u.userId === 'bob')).toBe(true);
   });
 });
+
+describe('SyncServer staging for validators', () => {
+  it('lets the accept step inspect what an update would change, and keeps the staging copy in step with the room', async () => {
+    const seen: string[][] = [];
+    const { sync, storage } = server({
+      hooks: {
+        acceptUpdate: (p) => {
+          const staged = p.stage();
+          const keys = [...staged.transaction.changed.values()].flatMap((s) => [...s].map(String));
+          seen.push(keys);
+          // The room itself is untouched while deciding.
+          if (p.doc.getMap('m').has('forbidden')) throw new Error('room was changed before acceptance');
+          if (keys.includes('forbidden')) return { accept: false, code: 'schema', message: 'key not allowed' };
+          // The staging copy reflects the room plus this update.
+          return staged.doc.getMap('m').size <= 3 ? { accept: true } : { accept: false, code: 'limit', message: 'too many keys' };
+        },
+      },
+    });
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    a.doc.getMap('m').set('one', 1);
+    b.doc.getMap('m').set('forbidden', 1);
+    await until(() => b.permissionDenied.length === 1);
+    a.doc.getMap('m').set('two', 2);
+    a.doc.getMap('m').set('three', 3);
+    await until(() => b.doc.getMap('m').has('three'));
+    // A fourth key is refused on the staging copy's size: it must not count the refused 'forbidden'.
+    a.doc.getMap('m').set('four', 4);
+    await until(() => a.permissionDenied.length === 1);
+    await sync.flushAll();
+    expect((await storedDoc(storage, 'r')).getMap('m').toJSON()).toEqual({ one: 1, two: 2, three: 3 });
+    expect(seen.some((k) => k.includes('forbidden'))).toBe(true);
+  });
+});
