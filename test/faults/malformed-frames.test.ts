@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CloseCode } from '@readingroom/protocol';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { docJson, openStockClient, untilConverged, type StockClient } from '../support/stock-client';
 import { RawClient, roomUrl, type CloseInfo } from '../support/raw-client';
@@ -45,12 +46,12 @@ async function sendOffending(index: number, kind: FrameKind, data: Uint8Array | 
 
 const acceptable = (o: Outcome): boolean => {
   if (typeof o.close === 'string') return false;
-  if (o.kind === 'oversized') return o.close.code === 1009;
+  if (o.kind === 'oversized') return o.close.code === CloseCode.MessageTooLarge && o.close.reason.length > 0;
   return o.close.code >= 4000 && o.close.code < 4100 && o.close.reason.length > 0;
 };
 
 describe('malformed frames', () => {
-  it(`closes each of ${FRAMES} offending connections with a 4000-range code and a reason (1009 for oversized), while two stock clients in the same room keep syncing and the stored room holds exactly their writes`, async () => {
+  it(`closes each of ${FRAMES} offending connections with a 4000-range code and a reason (4002 for oversized), while two stock clients in the same room keep syncing and the stored room holds exactly their writes`, async () => {
     console.log(`[fuzz] seed ${SEED} (set FUZZ_SEED to reproduce)`);
     const rand = prng(SEED);
     const material = validMaterial(rand);

@@ -39,7 +39,9 @@ export function attachSyncUpgrade(options: SyncUpgradeOptions): SyncUpgrade {
   const { server, sync, authenticate, logger } = options;
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxMessageBytes,
+    // ws itself closes with 1009 and no reason past maxPayload; leave it headroom so that
+    // moderately oversized frames get our own 4002 with a reason below.
+    maxPayload: options.maxMessageBytes * 2,
     handleProtocols: (protocols) => selectProtocol(protocols),
   });
   wss.on('error', (err) => logger.error({ err: { message: err.message } }, 'websocket server error'));
@@ -90,8 +92,13 @@ export function attachSyncUpgrade(options: SyncUpgradeOptions): SyncUpgrade {
         ws.close(CloseCode.MalformedMessage, 'text frames are not supported');
         return;
       }
+      const bytes = asBytes(data);
+      if (bytes.byteLength > options.maxMessageBytes) {
+        ws.close(CloseCode.MessageTooLarge, `message of ${bytes.byteLength} bytes exceeds the limit of ${options.maxMessageBytes}`);
+        return;
+      }
       try {
-        conn.receive(asBytes(data));
+        conn.receive(bytes);
       } catch (err) {
         logger.error({ userId: user.id, err: { message: (err as Error).message } }, 'sync receive failed');
         ws.close(1011, 'internal error');
