@@ -1,0 +1,12 @@
+export * from './skip-reason';
+export * from './instance-record';
+export { parseInstance, type ParseResult } from './parse-instance';
+export { type ParseOptions } from './parse-dataset';
+export * from './dicom-json';
+export * from './extract-frame';
+export { TransferSyntax } from './transfer-syntax';
+export { deidentify, DeidentifyError, DEIDENTIFICATION_METHOD, type DeidentifyOptions, type DeidentifyResult, type DeidentifyMapping } from './deidentify/deidentify';
+export { createUidMapper } from './deidentify/uid-mapper';
+export { createDateShifter, type DateShifterOptions } from './deidentify/date-shifter';
+export type { KeyedHash } from './deidentify/keyed-hash';
+export { Action as DeidentifyAction, TAG_RULES as DEIDENTIFY_TAG_RULES } from './deidentify/profile';
