@@ -28,3 +28,5 @@ export {
   type NewBox3d,
   type AttributesPatch,
 } from './study-document';
+export { ROLES, ACTIONS, PERMISSIONS, can, canWriteDocument, type Role, type Action } from './permissions';
+export { validateUpdate, type UpdateActor, type UpdateReview, type ImageRef, type ImageSize } from './validate-update';
