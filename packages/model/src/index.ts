@@ -30,3 +30,4 @@ export {
 } from './study-document';
 export { ROLES, ACTIONS, PERMISSIONS, can, canWriteDocument, type Role, type Action } from './permissions';
 export { validateUpdate, type UpdateActor, type UpdateReview, type ImageRef, type ImageSize } from './validate-update';
+export { roomName, parseRoomName, type StudyRoom, type RoomScope } from './room-name';
