@@ -1,0 +1,17 @@
+import type { Authenticate } from '../../auth/authenticate';
+import type { OpenApiRegistry } from '../../openapi/registry';
+import type { UserStore } from '../../users/user-store';
+import type { ProjectAccess } from '../project-access';
+import type { ProjectStore } from '../project-store';
+
+/** What every /api/projects route factory needs. */
+export interface ProjectRoutesDeps {
+  readonly projects: ProjectStore;
+  readonly access: ProjectAccess;
+  readonly users: UserStore;
+  readonly authenticate: Authenticate;
+  readonly api: OpenApiRegistry;
+}
+
+/** Where `projectsApi` is mounted; documented paths are under it. */
+export const PROJECTS_BASE = '/api/projects';
