@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code, and cross-package suites in test/ that start
-// real servers and processes (longer timeouts, run one file at a time to fit two cores).
+// Three projects: fast unit tests beside the code, cross-package suites in test/ that start
+// real servers and processes (longer timeouts, run one file at a time to fit two cores), and
+// end-to-end tests of the web client in headless Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,16 @@ export default defineConfig({
           exclude: ['test/e2e/**', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Headless Chromium against a real server (builds apps/web first if its dist is stale).
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

@@ -59,9 +59,7 @@ describe('/dicomweb routes backed by a real Orthanc', () => {
     expect(files.some((f) => Buffer.compare(f, bytes) === 0)).toBe(true);
   });
 
-  // Fails until the routes (or the error handler) map StudySourceError to err.status + err.code;
-  // then turn `it.fails` into `it`.
-  it.fails('answers 502 upstream_unavailable when the PACS is down', async () => {
+  it('answers 502 upstream_unavailable when the PACS is down', async () => {
     await orthanc.stop();
     const res = await get(`/studies/${STUDY}/series/1.2.3/metadata`);
     expect(res.status).toBe(502);

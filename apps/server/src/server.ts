@@ -11,9 +11,15 @@ import { createTokenService } from './auth/tokens';
 import type { Config, ConfigInput } from './config/config-schema';
 import { parseConfig } from './config/load-config';
 import { resolveTokenSecret } from './config/token-secret';
+import { openImageServices, type ImageServiceDeps } from './dicomweb/image-services';
 import { createApp } from './http/create-app';
+import { defaultWebRoot } from './http/static-web';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics/create-metrics';
+import { SqliteProjectStore } from './projects/sqlite-project-store';
+import { createProjectAccess } from './projects/project-access';
+import { createProjectImageSources } from './projects/project-image-sources';
+import { importProjectLinks } from './projects/import-project-links';
 import { bootstrapAdmin } from './users/bootstrap-admin';
 import { SqliteUserStore } from './users/sqlite-user-store';
 import { attachSyncUpgrade } from './ws/attach-sync-upgrade';
@@ -25,6 +31,10 @@ export interface ServerDeps {
   readonly openStorage?: (config: Config) => DocumentStorage | Promise<DocumentStorage>;
   /** Receives the one-time message with a generated admin password; defaults to stdout. */
   readonly announce?: (message: string) => void;
+  /** Folder of the built web client; defaults to `apps/web/dist` when built, null to serve none. */
+  readonly webRoot?: string | null;
+  /** Study access, image sources and project linking for /dicomweb and /api/import. */
+  readonly images?: ImageServiceDeps;
 }
 
 export interface RunningServer {
@@ -50,11 +60,14 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
 
   const tokenSecret = resolveTokenSecret(config.dataDir, config.tokenSecret);
   const users = SqliteUserStore.open({ filename: join(config.dataDir, 'readingroom.db') });
+  let projects: SqliteProjectStore | undefined;
   let storage: DocumentStorage | undefined;
   try {
+    projects = SqliteProjectStore.open({ filename: join(config.dataDir, 'readingroom.db') });
     await bootstrapAdmin(users, config.adminPassword, deps.announce ?? ((m) => process.stdout.write(m)));
     storage = await (deps.openStorage ?? openSqliteStorage)(config);
   } catch (error) {
+    await projects?.close();
     await users.close();
     throw error;
   }
@@ -63,9 +76,33 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   const sync = new SyncServer({ storage, logger, metrics: createMetrics(registry) });
   const tokens = createTokenService({ secret: tokenSecret, ttlSeconds: config.tokenTtl });
   const authenticate = createAuthenticate(tokens, users);
+  const imageSources = createProjectImageSources(projects);
+  const images = openImageServices({
+    dataDir: config.dataDir,
+    maxImportBytes: config.maxImportBytes,
+    authenticate,
+    deps: {
+      access: createProjectAccess(projects),
+      projects: importProjectLinks(projects, 'import'),
+      sourceForStudy: (uid, local) => imageSources.sourceForStudy(uid, local),
+      extraSearchSources: [imageSources.upstreamSearch],
+      ...deps.images,
+    },
+  });
 
   let state: 'running' | 'stopping' | 'stopped' = 'running';
-  const app = createApp({ users, tokens, authenticate, registry, logger, isReady: () => state === 'running' });
+  const app = createApp({
+    users,
+    projects,
+    tokens,
+    authenticate,
+    registry,
+    logger,
+    isReady: () => state === 'running',
+    webRoot: deps.webRoot === undefined ? defaultWebRoot() : deps.webRoot,
+    images: images.routes,
+    imageSources,
+  });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   const upgrade = attachSyncUpgrade({
@@ -91,6 +128,8 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   } catch (error) {
     await upgrade.close(0);
     await storage.close();
+    await images.close();
+    await projects.close();
     await users.close();
     throw error;
   }
@@ -113,6 +152,8 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
       server.closeAllConnections();
       await httpClosed;
       await openStorage.close();
+      await images.close();
+      await projects.close();
       await users.close();
       state = 'stopped';
       logger.info({}, 'server stopped');

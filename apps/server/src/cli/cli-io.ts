@@ -3,6 +3,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal: commands may draw progress bars. */
+  readonly isTTY?: boolean;
 }
 
 /** A failure the user can fix; the CLI prints the message and exits 1. */

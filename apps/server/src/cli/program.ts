@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/load-config';
 import { CliError, ExitCode, type CliIo } from './cli-io';
+import { addProject, listProjects, setProjectMember, withProjectStores } from './project-commands';
 import { serveCommand } from './serve-command';
 import { addUser, changePassword, listUsers, withUserStore } from './user-commands';
 
@@ -48,6 +49,45 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option(...DATA_DIR_FLAG)
     .action(async (opts: { dataDir?: string }) => {
       await withUserStore(loadConfig({ dataDir: opts.dataDir }, io.env), (users) => listUsers(users, io));
+    });
+
+  program
+    .command('import <paths...>')
+    .description('import DICOM files and folders (recursively) into the data directory')
+    .option(...DATA_DIR_FLAG)
+    .option('--project <name>', 'link the imported studies to this project')
+    .option('--deidentify', 'de-identify before storing (pseudonyms, shifted dates, new UIDs)', false)
+    .option('--keep-mapping', 'with --deidentify: keep the original-to-new mapping in <dataDir>/deid-mapping.jsonl', false)
+    .action(async (paths: string[], opts: { dataDir?: string; project?: string; deidentify: boolean; keepMapping: boolean }) => {
+      // Loaded on demand: the DICOM stack should not slow down the other commands' start.
+      const { importCommand } = await import('../import/import-command');
+      const config = loadConfig({ dataDir: opts.dataDir }, io.env);
+      const { importProjectLinks } = await import('../projects/import-project-links');
+      setExitCode(await withProjectStores(config, ({ projects }) => importCommand(config, paths, opts, io, importProjectLinks(projects, 'cli'))));
+    });
+
+  const project = program.command('project').description('manage projects and their members');
+  project
+    .command('add <name>')
+    .description('create a project (local images, no members)')
+    .option('--description <text>', 'what the project is for')
+    .option(...DATA_DIR_FLAG)
+    .action(async (name: string, opts: { description?: string; dataDir?: string }) => {
+      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), ({ projects }) => addProject(projects, name, opts, io));
+    });
+  project
+    .command('list')
+    .description('list projects')
+    .option(...DATA_DIR_FLAG)
+    .action(async (opts: { dataDir?: string }) => {
+      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), ({ projects }) => listProjects(projects, io));
+    });
+  project
+    .command('member <project> <username> <role>')
+    .description('add a user to a project (name or id) or change their role: admin|adjudicator|reader|reviewer|observer|trainee')
+    .option(...DATA_DIR_FLAG)
+    .action(async (projectRef: string, username: string, role: string, opts: { dataDir?: string }) => {
+      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), (stores) => setProjectMember(stores, projectRef, username, role, io));
     });
 
   return program;

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   maxMessageBytes: integer(1024, 256 * MiB).default(2 * MiB),
   /** WebSocket keepalive ping interval; a socket that missed one pong is terminated. */
   pingIntervalMs: integer(10, 3_600_000).default(30_000),
+  /** Largest `POST /api/import` upload, and largest total uncompressed size of the zips in it. */
+  maxImportBytes: integer(1024, 64 * 1024 * MiB).default(2 * 1024 * MiB),
 });
 
 /** Validated configuration (defaults applied). */

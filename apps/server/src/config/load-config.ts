@@ -22,6 +22,7 @@ const ENV_NAMES = {
   adminPassword: 'READINGROOM_ADMIN_PASSWORD',
   maxMessageBytes: 'READINGROOM_MAX_MESSAGE_BYTES',
   pingIntervalMs: 'READINGROOM_PING_INTERVAL_MS',
+  maxImportBytes: 'READINGROOM_MAX_IMPORT_BYTES',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 /** Thrown when flags or environment do not form a valid configuration; the message names every problem. */

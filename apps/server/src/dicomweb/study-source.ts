@@ -48,4 +48,9 @@ export interface StudySource {
   /** Frames are 1-based, as in WADO-RS URLs. */
   frames(studyUid: string, seriesUid: string, sopUid: string, frameNumbers: readonly number[]): Promise<FramePart[] | null>;
   instance(studyUid: string, seriesUid: string, sopUid: string): Promise<InstanceFile | null>;
+  /**
+   * Optional: the instance's strong validator without reading it, so the routes can answer
+   * `If-None-Match` with 304 before extracting frames. Without it they hash the response.
+   */
+  etag?(studyUid: string, seriesUid: string, sopUid: string): Promise<string | null>;
 }

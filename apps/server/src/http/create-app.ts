@@ -5,6 +5,14 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@readingroom/sync-server';
 import type { Authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
+import { openApiRoutes, registerCoreRoutes } from '../openapi/core-routes';
+import { OpenApiRegistry } from '../openapi/registry';
+import { MemoryProjectStore } from '../projects/memory-project-store';
+import { createProjectAccess } from '../projects/project-access';
+import type { ProjectStore } from '../projects/project-store';
+import type { ProjectImageSources } from '../projects/project-image-sources';
+import { PROJECTS_BASE } from '../projects/routes/project-routes-deps';
+import { projectsApi, userListRoutes } from '../projects/routes/projects-api';
 import type { UserStore } from '../users/user-store';
 import { ApiError } from './api-error';
 import { errorHandler } from './error-handler';
@@ -12,6 +20,13 @@ import { requestLogger } from './request-logger';
 import { authRoutes } from './routes/auth-routes';
 import { meRoutes } from './routes/me-routes';
 import { opsRoutes } from './routes/ops-routes';
+import { staticWebRoutes } from './static-web';
+
+/** Routers mounted as they are: `/api/import` brings its own (larger) body limit. */
+export interface ImageRoutes {
+  readonly importApi: Hono<any, any, any>;
+  readonly dicomweb: Hono<any, any, any>;
+}
 
 export interface AppDeps {
   readonly users: UserStore;
@@ -20,6 +35,14 @@ export interface AppDeps {
   readonly registry: Registry;
   readonly isReady: () => boolean;
   readonly logger: Logger;
+  /** Projects, members, labels and project studies; defaults to an empty in-memory store (tests). */
+  readonly projects?: ProjectStore;
+  /** Image import and DICOMweb; absent when a deployment or test does not serve images. */
+  readonly images?: ImageRoutes;
+  /** Upstream DICOMweb sources of projects, for linking their studies. */
+  readonly imageSources?: ProjectImageSources;
+  /** Folder of the built web client, served at `/` after the API; null or absent: not served. */
+  readonly webRoot?: string | null;
 }
 
 /** The HTTP API. No network: tests call `app.request()`. */
@@ -27,18 +50,29 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(requestId());
   app.use(requestLogger(deps.logger));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'the body is larger than 64 KiB');
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', 'the body is larger than 64 KiB');
+    },
+  });
+  app.use('/api/*', (c, next) => (deps.images && c.req.path === '/api/import' ? next() : apiBodyLimit(c, next)));
   app.route('/', opsRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/me', meRoutes(deps.authenticate));
+  if (deps.images) {
+    app.route('/api/import', deps.images.importApi);
+    app.route('/dicomweb', deps.images.dicomweb);
+  }
+  // Route factories describe themselves in `api`; /api/openapi.json serves the document.
+  const api = new OpenApiRegistry();
+  registerCoreRoutes(api);
+  const projects = deps.projects ?? new MemoryProjectStore();
+  const access = createProjectAccess(projects);
+  app.route(PROJECTS_BASE, projectsApi({ ...deps, projects, access, api }));
+  app.route('/api/users', userListRoutes({ ...deps, api }));
+  app.route('/api', openApiRoutes(api));
+  if (deps.webRoot) app.route('/', staticWebRoutes(deps.webRoot));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
   app.onError(errorHandler(deps.logger));
   return app;

@@ -3,6 +3,7 @@ import type { OpenApiRegistry } from '../../openapi/registry';
 import type { UserStore } from '../../users/user-store';
 import type { ProjectAccess } from '../project-access';
 import type { ProjectStore } from '../project-store';
+import type { ProjectImageSources } from '../project-image-sources';
 
 /** What every /api/projects route factory needs. */
 export interface ProjectRoutesDeps {
@@ -11,6 +12,8 @@ export interface ProjectRoutesDeps {
   readonly users: UserStore;
   readonly authenticate: Authenticate;
   readonly api: OpenApiRegistry;
+  /** Upstream DICOMweb sources of projects (absent: upstream linking answers 409). */
+  readonly imageSources?: ProjectImageSources;
 }
 
 /** Where `projectsApi` is mounted; documented paths are under it. */
