@@ -21,8 +21,18 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--host <host>', 'interface to bind (env HOST, default 0.0.0.0)')
     .option(...DATA_DIR_FLAG)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
-    .action(async (flags: ConfigFlags) => {
-      setExitCode(await serveCommand(loadConfig(flags, io.env), io));
+    .option('--no-demo', 'do not create the demo project on an empty data directory')
+    .action(async ({ demo, ...flags }: ConfigFlags & { demo: boolean }) => {
+      setExitCode(await serveCommand(loadConfig(flags, io.env), io, { demoOnFirstStart: demo }));
+    });
+
+  program
+    .command('demo')
+    .description('create the demo project, users and studies (idempotent; passwords printed once)')
+    .option(...DATA_DIR_FLAG)
+    .action(async (opts: { dataDir?: string }) => {
+      const { demoCommand } = await import('../demo/demo-command');
+      setExitCode(await demoCommand(loadConfig({ dataDir: opts.dataDir }, io.env), io));
     });
 
   const user = program.command('user').description('manage user accounts');

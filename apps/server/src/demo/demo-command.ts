@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/config-schema';
+import { SqliteCatalog } from '../catalog/sqlite-catalog';
+import type { CliIo } from '../cli/cli-io';
+import { formatSummary } from '../import/import-summary';
+import { SqliteProjectStore } from '../projects/sqlite-project-store';
+import { bootstrapAdmin } from '../users/bootstrap-admin';
+import { SqliteUserStore } from '../users/sqlite-user-store';
+import { DEMO_PROJECT_NAME } from './demo-taxonomy';
+import { seedDemo } from './seed-demo';
+
+/**
+ * `demo`: creates the demo project, users and studies in `<dataDir>` (idempotent) and prints the
+ * demo accounts' passwords once. Also run by `serve` on an empty data directory.
+ */
+export async function demoCommand(config: Pick<Config, 'dataDir' | 'adminPassword'>, io: CliIo): Promise<number> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const filename = join(config.dataDir, 'readingroom.db');
+  const users = SqliteUserStore.open({ filename });
+  const projects = SqliteProjectStore.open({ filename });
+  const catalog = SqliteCatalog.open({ filename: join(config.dataDir, 'catalog.db') });
+  try {
+    await bootstrapAdmin(users, config.adminPassword, io.stdout);
+    io.stdout(`creating demo data in ${config.dataDir} ...\n`);
+    let lastReport = 0;
+    const result = await seedDemo({
+      dataDir: config.dataDir,
+      users,
+      projects,
+      catalog,
+      onProgress: (done, total) => {
+        if (done === total || Date.now() - lastReport > 2000) {
+          lastReport = Date.now();
+          io.stdout(`demo import: ${done}/${total} files\n`);
+        }
+      },
+    });
+    if (!result.created) {
+      io.stdout(`the demo project "${DEMO_PROJECT_NAME}" already exists; nothing changed\n`);
+      return 0;
+    }
+    if (result.summary) io.stdout(`${formatSummary(result.summary)}\n`);
+    io.stdout(`demo project "${DEMO_PROJECT_NAME}" created with its chest-finding taxonomy\n`);
+    if (result.accounts.length > 0) {
+      io.stdout('demo accounts (passwords are shown only now):\n');
+      for (const a of result.accounts) io.stdout(`  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.password}\n`);
+    }
+    return 0;
+  } finally {
+    await catalog.close();
+    await projects.close();
+    await users.close();
+  }
+}
