@@ -51,6 +51,8 @@ export class Connection implements AckTarget {
   readonly awarenessClientIds = new Set<number>();
   wantsDurableAcks = false;
   private processed = 0;
+  /** Set while part of an update awaits the client's resync answer; acks stop before it. */
+  private resyncFrom: number | null = null;
   private acked = 0;
   private ackedOnce = false;
   private rejections = 0;
@@ -68,8 +70,13 @@ export class Connection implements AckTarget {
   get isClosed(): boolean {
     return this.closed;
   }
+  /**
+   * Messages whose content is applied (or refused), for durable acks. A message whose content
+   * was partly dropped for missing dependencies is not counted until the client's sync step 2
+   * has brought the rest, so an ack never covers an edit that is not stored.
+   */
   get processedMessages(): number {
-    return this.processed;
+    return this.resyncFrom ?? this.processed;
   }
 
   /** Called by the server once the room is active: greets the client, then handles queued frames. */
@@ -165,6 +172,7 @@ export class Connection implements AckTarget {
     }
     if (empty) {
       this.processed++;
+      if (via === 'sync-step2') this.resyncFrom = null;
       room.writer.requestAck();
       return;
     }
@@ -192,8 +200,13 @@ export class Connection implements AckTarget {
       this.close(CloseCode.InvalidUpdate, 'update could not be applied');
       return;
     }
-    // Ask the client for what the room lacks; its answer (sync step 2) completes the update.
-    if (result === 'incomplete') this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    if (result === 'incomplete') {
+      // Ask the client for what the room lacks; its answer (sync step 2) completes the update.
+      this.resyncFrom ??= this.processed - 1;
+      this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    } else if (via === 'sync-step2') {
+      this.resyncFrom = null;
+    }
     room.writer.requestAck();
   }
 

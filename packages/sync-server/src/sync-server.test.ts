@@ -281,3 +281,30 @@ describe('SyncServer staging for validators', () => {
     expect(seen.some((k) => k.includes('forbidden'))).toBe(true);
   });
 });
+
+describe('SyncServer durable acknowledgements and missing dependencies', () => {
+  it('does not acknowledge an update whose content waits for a resync until the resync has stored it', async () => {
+    const { sync, storage } = server();
+    const carol = new FakeClient(sync, 'r', { userId: 'carol' }, { durableAcks: true });
+    await until(() => carol.synced && carol.ackedMessages === carol.sentUpdates);
+    const elsewhere = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    elsewhere.on('update', (u: Uint8Array) => updates.push(u));
+    elsewhere.getMap('m').set('first', 1);
+    elsewhere.getMap('m').set('second', 2);
+    Y.applyUpdate(carol.doc, updates[0]!, carol);
+    Y.applyUpdate(carol.doc, updates[1]!, carol);
+    carol.holdSyncStep1 = true;
+    const before = carol.ackedMessages;
+    carol.sendRaw(encodeSyncUpdate(updates[1]!)); // message before + 1, its content cannot be integrated yet
+    await until(() => carol.heldStep1.length === 1);
+    await sync.flushAll();
+    await settle(30);
+    expect(carol.ackedMessages).toBe(before);
+    expect((await storedDoc(storage, 'r')).getMap('m').has('second')).toBe(false);
+    carol.releaseSyncStep1();
+    await until(() => carol.ackedMessages === before + 2);
+    expect((await storedDoc(storage, 'r')).getMap('m').toJSON()).toEqual({ first: 1, second: 2 });
+  });
+});
+

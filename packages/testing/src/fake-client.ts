@@ -29,6 +29,9 @@ export class FakeClient {
   sentUpdates = 0;
   readonly rejections: Array<{ code: string; message: string }> = [];
   readonly permissionDenied: string[] = [];
+  /** When true, the server's sync step 1 requests are kept in `heldStep1` instead of answered. */
+  holdSyncStep1 = false;
+  readonly heldStep1: Uint8Array[] = [];
 
   constructor(server: SyncServer, room: string, identity: ConnectionIdentity, opts: { durableAcks?: boolean } = {}) {
     this.socket.onFrame((f) => this.onFrame(f));
@@ -53,6 +56,16 @@ export class FakeClient {
     this.connection.receive(frame);
   }
 
+  /** Answers held sync step 1 requests (see `holdSyncStep1`). */
+  releaseSyncStep1(): void {
+    for (const sv of this.heldStep1.splice(0)) this.answerStep1(sv);
+  }
+
+  private answerStep1(stateVector: Uint8Array): void {
+    this.sentUpdates++;
+    this.connection.receive(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
+  }
+
   disconnect(): void {
     this.connection.handleClose();
     this.awareness.destroy();
@@ -74,8 +87,11 @@ export class FakeClient {
       const sub = decoding.readVarUint(d);
       const payload = decoding.readVarUint8Array(d);
       if (sub === SyncMessageType.Step1) {
-        this.sentUpdates++;
-        this.connection.receive(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, payload)));
+        if (this.holdSyncStep1) {
+          this.heldStep1.push(payload.slice());
+          return;
+        }
+        this.answerStep1(payload);
       } else {
         Y.applyUpdate(this.doc, payload, this);
         if (sub === SyncMessageType.Step2) this.synced = true;
