@@ -34,7 +34,7 @@ export function studyRoutes(deps: ProjectRoutesDeps) {
 
   api.registerRoute({
     method: 'post', path: `${path}/link-upstream`, tags, summary: "Link every study of the project's upstream DICOMweb server",
-    request: { params: ProjectParams },
+    request: { params: ProjectParams, body: z.object({}).describe('no fields; send {}') },
     responses: { 200: { description: 'how many were new, of how many upstream', schema: LinkUpstreamView }, ...errorResponses(400, 401, 403, 404, 409, 502) },
   });
 
