@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProjectAccess } from '../project-access';
 import { projectTestApp } from './test-app';
+import { verifyPassword } from '../../users/password';
 
 const STUDY = '1.2.840.113619.2.55.3.1';
 const nodule = { name: 'nodule', colour: '#ff0000', hotkey: 'n', kind: 'box2d', attributes: [{ key: 'malignancy', type: 'enum', options: ['benign', 'malignant'] }] };
@@ -115,5 +116,19 @@ describe('GET /api/users', () => {
     expect(res.json.users).toContainEqual({ id: people.bob.id, username: 'bob', isAdmin: false });
     expect(res.text).not.toContain('passwordHash');
     expect((await call(people.carol, 'GET', '/api/users')).status).toBe(403);
+  });
+});
+
+describe('POST /api/users', () => {
+  it('lets a global admin create a user, generating a password that works, and refuses others and duplicates', async () => {
+    const { call, people, users } = await projectTestApp();
+    const res = await call(people.root, 'POST', '/api/users', { username: 'dora' });
+    expect(res.status).toBe(201);
+    const { password } = res.json as { password: string };
+    const stored = await users.findByUsername('dora');
+    expect(await verifyPassword(password, stored!.passwordHash)).toBe(true);
+    expect((await call(people.root, 'POST', '/api/users', { username: 'dora', password: 'another-password' })).status).toBe(409);
+    expect((await call(people.carol, 'POST', '/api/users', { username: 'eve', password: 'eve-password-1' })).status).toBe(403);
+    expect((await call(people.root, 'POST', '/api/users', { username: 'Bad Name', password: 'x' })).status).toBe(400);
   });
 });
