@@ -110,7 +110,7 @@ export async function startReadingRoom(dataDir: string, timeoutMs = 30_000): Pro
   const port = await freePort();
   const server = spawnTsx(
     SERVER_CLI,
-    ['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'silent'],
+    ['serve', '--no-demo', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'silent'],
     { READINGROOM_ADMIN_PASSWORD: ADMIN_PASSWORD, READINGROOM_TOKEN_SECRET: TOKEN_SECRET, LOG_LEVEL: 'silent' },
     port,
   );

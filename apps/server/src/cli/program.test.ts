@@ -103,5 +103,5 @@ describe('readingroom user', () => {
     const list = run('user', 'list');
     expect(list.stdout).toContain('cli-user');
     expect(run('user', 'add').status).toBe(2);
-  });
+  }, 90_000); // three cold tsx starts; slow on a loaded two-core machine
 });
