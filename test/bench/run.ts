@@ -13,6 +13,7 @@
  *   --warmup <s>          warm-up seconds per config (default 2)
  *   --rate <n>            edits per second per client (default 5)
  *   --json <file>         also write the results as JSON
+ *   --no-validation-cost  skip the validation-cost run that follows (./validation-cost.ts)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,16 +22,19 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pidusage from 'pidusage';
 import {
+  ADMIN_PASSWORD,
   REPO_ROOT,
+  SERVER_CLI,
+  TOKEN_SECRET,
   freePort,
   killAllChildren,
   login,
   spawnTsx,
-  startReadingRoom,
   waitReady,
   type ChildServer,
 } from '../durability/server-process';
 import type { ParentMessage, WorkerMessage, WorkerResult } from './client-worker';
+import { runValidationCost } from './validation-cost';
 
 export type ServerKind = 'rr' | 'ref';
 export const SERVER_LABEL: Record<ServerKind, string> = { rr: 'Reading Room', ref: 'reference' };
@@ -107,11 +111,24 @@ function nextMessage(w: ChildProcess, type: WorkerMessage['type'], timeoutMs: nu
 }
 
 async function startServer(kind: ServerKind, dataDir: string): Promise<{ server: ChildServer; token: string }> {
+  const port = await freePort();
   if (kind === 'rr') {
-    const server = await startReadingRoom(dataDir);
+    // --no-demo: `serve` would otherwise seed the demo project into the fresh data dir first.
+    // All clients log in as one user, so lift the per-user connection cap (default 20).
+    const server = spawnTsx(
+      SERVER_CLI,
+      ['serve', '--no-demo', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'silent'],
+      {
+        READINGROOM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        READINGROOM_TOKEN_SECRET: TOKEN_SECRET,
+        READINGROOM_MAX_CONNECTIONS_PER_USER: '1000',
+        LOG_LEVEL: 'silent',
+      },
+      port,
+    );
+    await waitReady(server, '/readyz', 30_000);
     return { server, token: await login(server) };
   }
-  const port = await freePort();
   const server = spawnTsx('test/bench/reference-server.ts', ['--port', String(port), '--host', '127.0.0.1'], {}, port);
   await waitReady(server, '/readyz', 30_000);
   return { server, token: 'ignored' };
@@ -327,6 +344,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results = await runBench(options);
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  // In process, after the servers are gone: what validating every update costs the sync core.
+  if (!process.argv.includes('--no-validation-cost')) {
+    const quick = process.argv.includes('--quick');
+    await runValidationCost({ rounds: quick ? 3 : 7, writers: 4, boxesPerWriter: 25, movesPerWriter: quick ? 200 : 600 });
+  }
   if (json) writeFileSync(json, JSON.stringify({ options, results, node: process.version, cores: cpus().length, loadavg: loadavg() }, null, 2));
 }
 

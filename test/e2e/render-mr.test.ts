@@ -72,4 +72,22 @@ describe('the web client renders a real MR series with an unusable window', () =
     await viewer.page.screenshot({ path: join(ARTIFACTS, 'render-mr.png') });
     expect(viewer.pageErrors).toEqual([]);
   });
+
+  it('draws it the same way with the WebGL renderer forced (?rendering=gpu)', async () => {
+    // Headless Chromium has only a software rasteriser, so `auto` picks the CPU renderer above.
+    expect(await viewer.hook((rr) => rr.renderer)).toBe('cpu');
+    const url = new URL(viewer.page.url());
+    url.searchParams.set('rendering', 'gpu');
+    await viewer.page.goto(url.toString());
+    await viewer.page.waitForFunction(() => ['ready', 'error'].includes((globalThis as unknown as { __rr?: { status: string } }).__rr?.status ?? ''), null, { timeout: 60_000 });
+    expect(await viewer.hook((rr) => rr.renderer)).toBe('gpu');
+    await viewer.showImage(indexOfSop(imageIds, pixels[10]!.sopInstanceUid));
+    const stats = await canvasStats(viewer.page);
+    const [x, y] = await viewer.canvasPixelOf(2, 2);
+    const air = await canvasGreyAt(viewer.page, x, y);
+    expect(stats.variance).toBeGreaterThan(200);
+    expect(air).toBeLessThan(25);
+    expect(stats.mean).toBeGreaterThan(air + 10);
+    expect(viewer.pageErrors).toEqual([]);
+  });
 });

@@ -2,26 +2,40 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { Registry } from 'prom-client';
-import { SqliteStorage } from '@readingroom/storage-sqlite';
+import { WorkerSqliteStorage } from '@readingroom/storage-sqlite';
 import { SyncServer, type DocumentStorage, type Logger } from '@readingroom/sync-server';
-import { createAuthenticate } from './auth/authenticate';
+import { AuditRecorder } from './audit/audit-recorder';
+import { documentAuditHooks } from './audit/document-audit';
+import { loginAuditListener } from './audit/http-audit';
+import { SqliteAuditLog } from './audit/sqlite-audit-log';
+import { createAuthServices, openAuthStores, type AuthStores } from './auth/auth-services';
+import type { LoginListener } from './auth/login-event';
 import { createTokenService } from './auth/tokens';
 import type { Config, ConfigInput } from './config/config-schema';
 import { parseConfig } from './config/load-config';
+import { EncryptedStorage } from './crypto/encrypted-storage';
+import { openEncryption } from './crypto/open-encryption';
 import { resolveTokenSecret } from './config/token-secret';
 import { openImageServices, type ImageServiceDeps } from './dicomweb/image-services';
 import { createApp } from './http/create-app';
 import { defaultWebRoot } from './http/static-web';
 import { createLogger } from './logger';
+import { createSyncLimits } from './limits/sync-limits';
 import { createMetrics } from './metrics/create-metrics';
 import { SqliteProjectStore } from './projects/sqlite-project-store';
 import { createProjectAccess } from './projects/project-access';
 import { createProjectImageSources } from './projects/project-image-sources';
 import { importProjectLinks } from './projects/import-project-links';
+import { withProjectEvents } from './projects/project-events';
+import { openSyncAccess } from './sync-access/open-sync-access';
 import { bootstrapAdmin } from './users/bootstrap-admin';
 import { SqliteUserStore } from './users/sqlite-user-store';
+import { composeHooks } from './sync-hooks';
+import { createOriginCheck } from './tls/allowed-origins';
+import { loadTls } from './tls/load-tls';
 import { attachSyncUpgrade } from './ws/attach-sync-upgrade';
 
 /** Adapters and outputs that tests (or other deployments) may replace. */
@@ -35,6 +49,8 @@ export interface ServerDeps {
   readonly webRoot?: string | null;
   /** Study access, image sources and project linking for /dicomweb and /api/import. */
   readonly images?: ImageServiceDeps;
+  /** Told of every login attempt (after the audit log). */
+  readonly onLogin?: LoginListener;
 }
 
 export interface RunningServer {
@@ -47,7 +63,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const openSqliteStorage = (config: Config) => SqliteStorage.open({ filename: join(config.dataDir, 'rooms.db') });
+// In a worker thread, so commits (fsync) do not stall the event loop that relays edits.
+const openSqliteStorage = (config: Config) => WorkerSqliteStorage.open({ filename: join(config.dataDir, 'rooms.db') });
 
 /**
  * Wires storage, users, tokens, the sync core, HTTP and WebSocket, and listens. `port: 0`
@@ -57,33 +74,61 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   const config = parseConfig(input);
   const logger = deps.logger ?? createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Before any database is opened: refuses an encrypted directory without its key (or a wrong one).
+  const cipher = openEncryption(config.dataDir, config);
+  const tls = loadTls(config);
 
   const tokenSecret = resolveTokenSecret(config.dataDir, config.tokenSecret);
   const users = SqliteUserStore.open({ filename: join(config.dataDir, 'readingroom.db') });
   let projects: SqliteProjectStore | undefined;
   let storage: DocumentStorage | undefined;
+  let auditLog: SqliteAuditLog | undefined;
+  let authStores: AuthStores | undefined;
   try {
-    projects = SqliteProjectStore.open({ filename: join(config.dataDir, 'readingroom.db') });
+    projects = SqliteProjectStore.open({ filename: join(config.dataDir, 'readingroom.db'), cipher });
+    authStores = openAuthStores(config);
     await bootstrapAdmin(users, config.adminPassword, deps.announce ?? ((m) => process.stdout.write(m)));
-    storage = await (deps.openStorage ?? openSqliteStorage)(config);
+    auditLog = await SqliteAuditLog.open({ dataDir: config.dataDir, cipher });
+    const plainStorage = await (deps.openStorage ?? openSqliteStorage)(config);
+    storage = cipher.enabled ? new EncryptedStorage(plainStorage, cipher) : plainStorage;
   } catch (error) {
+    await auditLog?.close();
+    await authStores?.close();
     await projects?.close();
     await users.close();
     throw error;
   }
 
+  // Project writes through this process are announced, so sync access reacts to them at once.
+  const { store: observedProjects, changes: projectChanges } = withProjectEvents(projects);
+  const syncAccess = openSyncAccess({ dataDir: config.dataDir, projects: observedProjects, users, changes: projectChanges, logger, cipher });
+
   const registry = new Registry();
-  const sync = new SyncServer({ storage, logger, metrics: createMetrics(registry) });
+  // Audit events (document updates, logins, memberships) are batched into <dataDir>/audit.db.
+  const auditRecorder = new AuditRecorder(auditLog, logger);
+  const sync = new SyncServer({
+    storage,
+    logger,
+    metrics: createMetrics(registry),
+    limits: { maxBufferedBytes: config.maxBufferedBytes, maxDocumentBytes: config.maxDocumentBytes },
+    hooks: composeHooks(syncAccess.access.hooks, documentAuditHooks({ sink: auditRecorder, logger })),
+    // A refused sender gets the room's full state back (stock clients keep the refused change).
+    resyncAfterRefusal: true,
+  });
+  const stopAccessWatch = syncAccess.access.watch(sync);
   const tokens = createTokenService({ secret: tokenSecret, ttlSeconds: config.tokenTtl });
-  const authenticate = createAuthenticate(tokens, users);
+  // Revocation, token generations, OIDC, login throttling; logout closes the token's sockets.
+  const auth = createAuthServices(config, { stores: authStores, tokens, users, projects: observedProjects, sync, logger });
+  const authenticate = auth.authenticate;
   const imageSources = createProjectImageSources(projects);
   const images = openImageServices({
     dataDir: config.dataDir,
     maxImportBytes: config.maxImportBytes,
     authenticate,
+    cipher,
     deps: {
-      access: createProjectAccess(projects),
-      projects: importProjectLinks(projects, 'import'),
+      access: createProjectAccess(observedProjects),
+      projects: importProjectLinks(observedProjects, 'import'),
       sourceForStudy: (uid, local) => imageSources.sourceForStudy(uid, local),
       extraSearchSources: [imageSources.upstreamSearch],
       ...deps.images,
@@ -91,9 +136,10 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   });
 
   let state: 'running' | 'stopping' | 'stopped' = 'running';
+  const auditLogin = loginAuditListener(auditRecorder);
   const app = createApp({
     users,
-    projects,
+    projects: observedProjects,
     tokens,
     authenticate,
     registry,
@@ -102,9 +148,17 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
     webRoot: deps.webRoot === undefined ? defaultWebRoot() : deps.webRoot,
     images: images.routes,
     imageSources,
+    audit: { log: auditLog, recorder: auditRecorder },
+    onLogin: (event) => {
+      auditLogin(event);
+      deps.onLogin?.(event);
+    },
+    sessions: auth.sessions,
+    loginLimiter: auth.loginLimiter,
   });
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  const listen = { fetch: app.fetch, port: config.port, hostname: config.host };
+  const server = (tls ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls } }) : serve(listen)) as Server;
   const upgrade = attachSyncUpgrade({
     server,
     sync,
@@ -113,6 +167,9 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
     maxMessageBytes: config.maxMessageBytes,
     pingIntervalMs: config.pingIntervalMs,
     isAccepting: () => state === 'running',
+    isOriginAllowed: createOriginCheck(config.allowedOrigins),
+    limits: createSyncLimits(config),
+    authorize: (user, room) => syncAccess.access.authorize(user, room),
   });
   server.on('clientError', (err, socket) => {
     logger.debug({ err: { message: err.message } }, 'http client error');
@@ -127,7 +184,13 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
     });
   } catch (error) {
     await upgrade.close(0);
+    stopAccessWatch();
+    await syncAccess.close();
+    auth.stop();
+    await authStores.close();
     await storage.close();
+    await auditRecorder.close();
+    await auditLog.close();
     await images.close();
     await projects.close();
     await users.close();
@@ -136,15 +199,19 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
 
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ port, host: config.host, dataDir: config.dataDir }, 'server listening');
 
   let closing: Promise<void> | undefined;
   const openStorage = storage;
+  const openAuditLog = auditLog;
+  const openAuthDb = authStores;
   const close = () =>
     (closing ??= (async () => {
       state = 'stopping';
       logger.info({}, 'server stopping');
+      auth.stop();
+      stopAccessWatch();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await sync.shutdown(1012, 'server restarting');
@@ -152,7 +219,11 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
       server.closeAllConnections();
       await httpClosed;
       await openStorage.close();
+      await auditRecorder.close();
+      await openAuditLog.close();
       await images.close();
+      await syncAccess.close();
+      await openAuthDb.close();
       await projects.close();
       await users.close();
       state = 'stopped';

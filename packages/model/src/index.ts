@@ -31,3 +31,4 @@ export {
 export { ROLES, ACTIONS, PERMISSIONS, can, canWriteDocument, type Role, type Action } from './permissions';
 export { validateUpdate, type UpdateActor, type UpdateReview, type ImageRef, type ImageSize } from './validate-update';
 export { roomName, parseRoomName, type StudyRoom, type RoomScope } from './room-name';
+export { PresenceStateSchema, PresenceCursorSchema, PresenceViewportSchema, type PresenceState } from './presence-schema';

@@ -1,2 +1,3 @@
 export { SqliteStorage, type SqliteStorageOptions, type SqlitePragmas } from './sqlite-storage';
+export { WorkerSqliteStorage } from './worker-sqlite-storage';
 export { SCHEMA_VERSION } from './schema';

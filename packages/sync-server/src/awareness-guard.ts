@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 
 /** One entry of an awareness update: a client's state at a clock (null state = removed). */
 export interface AwarenessEntry {
@@ -24,4 +25,16 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   }
   if (decoder.pos !== update.length) throw new Error('trailing bytes after awareness update');
   return entries;
+}
+
+/** Encodes entries back into an awareness update (the inverse of `decodeAwarenessUpdate`). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientId);
+    encoding.writeVarUint(encoder, e.clock);
+    encoding.writeVarString(encoder, JSON.stringify(e.state));
+  }
+  return encoding.toUint8Array(encoder);
 }

@@ -14,10 +14,10 @@ import {
 } from '@readingroom/protocol';
 import type { SyncSocket } from './socket';
 import type { Logger } from './logger';
-import { ACCEPT, RoomState, type AcceptDecision, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import { ACCEPT, RoomState, type AcceptDecision, type AwarenessDecision, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
 import type { AckTarget } from './room-writer';
 import type { Room } from './room';
-import { decodeAwarenessUpdate } from './awareness-guard';
+import { decodeAwarenessUpdate, encodeAwarenessEntries, type AwarenessEntry } from './awareness-guard';
 import { inspectUpdate } from './update-guard';
 import { errorMessage } from './room-writer';
 
@@ -28,6 +28,11 @@ export interface ConnectionLimits {
   readonly maxBufferedBytes: number;
   /** Refused updates tolerated before the connection is closed. */
   readonly maxRejections: number;
+  /**
+   * Largest stored size of a room (`Room.storedBytes`): an update that would take the room past
+   * it is refused with `document_too_large`, so a full room stops growing but stays readable.
+   */
+  readonly maxDocumentBytes: number;
 }
 
 export interface ConnectionDeps {
@@ -38,6 +43,8 @@ export interface ConnectionDeps {
   readonly metrics: SyncMetrics | null;
   readonly logger: Logger;
   readonly limits: ConnectionLimits;
+  /** After refusing an incremental update, send the client the room's full state and sync step 1. */
+  readonly resyncAfterRefusal: boolean;
   readonly onClosed: (conn: Connection) => void;
 }
 
@@ -49,6 +56,8 @@ export interface ConnectionDeps {
 export class Connection implements AckTarget {
   readonly identity: ConnectionIdentity;
   readonly awarenessClientIds = new Set<number>();
+  /** Every awareness client id this connection set or removed a state for; never shrinks. */
+  readonly awarenessClaims = new Set<number>();
   wantsDurableAcks = false;
   private processed = 0;
   /** Set while part of an update awaits the client's resync answer; acks stop before it. */
@@ -176,6 +185,12 @@ export class Connection implements AckTarget {
       room.writer.requestAck();
       return;
     }
+    if (room.storedBytes + update.byteLength > this.deps.limits.maxDocumentBytes) {
+      this.processed++;
+      this.refuse('document_too_large', `the document would exceed its limit of ${this.deps.limits.maxDocumentBytes} bytes`);
+      room.writer.requestAck();
+      return;
+    }
     let decision: AcceptDecision;
     let staged = false;
     try {
@@ -191,6 +206,13 @@ export class Connection implements AckTarget {
     this.processed++;
     if (!decision.accept) {
       this.refuse(decision.code, decision.message);
+      // The client still holds the refused change: give it everything the room has (step 2) and
+      // the room's state vector (step 1). Not after a refused step 2: that was the client's answer
+      // to a step 1 (or its greeting, already answered), and answering it again would ping-pong.
+      if (this.deps.resyncAfterRefusal && via === 'sync-update' && !this.closed) {
+        this.send(encodeSyncStep2(Y.encodeStateAsUpdate(room.doc)));
+        this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+      }
       room.writer.requestAck();
       return;
     }
@@ -221,13 +243,40 @@ export class Connection implements AckTarget {
   }
 
   private handleAwareness(update: Uint8Array): void {
+    let entries: readonly AwarenessEntry[];
     try {
-      decodeAwarenessUpdate(update);
+      entries = decodeAwarenessUpdate(update);
     } catch (err) {
       this.close(CloseCode.MalformedMessage, `malformed awareness update: ${errorMessage(err)}`);
       return;
     }
-    awarenessProtocol.applyAwarenessUpdate(this.deps.room.awareness, update, this);
+    const { room, hooks, identity } = this.deps;
+    let toApply = update;
+    if (hooks.acceptAwareness) {
+      let decision: AwarenessDecision;
+      try {
+        decision = hooks.acceptAwareness({
+          room: room.name,
+          identity,
+          entries,
+          ownerOf: (clientId) => room.awarenessOwner(clientId, this),
+          ownClaims: this.awarenessClaims,
+        });
+      } catch (err) {
+        decision = { accept: false, code: 'invalid_awareness', message: errorMessage(err) };
+      }
+      if (!decision.accept) {
+        this.refuse(decision.code, decision.message);
+        return;
+      }
+      if (decision.entries && decision.entries !== entries) {
+        entries = decision.entries;
+        if (entries.length === 0) return;
+        toApply = encodeAwarenessEntries(entries);
+      }
+    }
+    for (const e of entries) this.awarenessClaims.add(e.clientId);
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, toApply, this);
   }
 
   /** Durable acknowledgement (see AckTarget). Monotonic; never sent to clients that did not ask. */

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { AwarenessEntry } from './awareness-guard';
 
 /** Who is on the other end of a connection, established by the transport before `connect`. */
 export interface ConnectionIdentity {
@@ -52,14 +53,45 @@ export interface AppliedUpdate {
   readonly doc: Y.Doc;
 }
 
+/** An incoming awareness update, decoded, offered before anything of it is applied. */
+export interface AwarenessProposal {
+  readonly room: string;
+  readonly identity: ConnectionIdentity;
+  /** Every entry of the update (a null state removes that client's state). */
+  readonly entries: readonly AwarenessEntry[];
+  /**
+   * The identity of another open connection of the room that already set (or removed) the state
+   * of `clientId`, or null when none did. Lets a policy bind awareness client ids to connections.
+   */
+  ownerOf(clientId: number): ConnectionIdentity | null;
+  /** Client ids this connection itself already set (or removed) a state for. */
+  readonly ownClaims: ReadonlySet<number>;
+}
+
+/**
+ * The awareness accept step's verdict. `entries`: apply only these (a subset of the proposal's);
+ * omitted, apply all. A refusal is answered like a refused update, without a resync.
+ */
+export type AwarenessDecision =
+  | { readonly accept: true; readonly entries?: readonly AwarenessEntry[] }
+  | { readonly accept: false; readonly code: string; readonly message: string };
+
 /** Lifecycle hooks; every one is optional. Hooks must not throw; a throwing accept hook refuses. */
 export interface SyncHooks {
   /** The one accept step: permission checks and schema validation plug in here. Synchronous on purpose, so the decision is made against the state the update will be applied to. */
   acceptUpdate?(proposal: UpdateProposal): AcceptDecision;
+  /** The accept step for awareness (presence) updates: filter entries or refuse the whole update. */
+  acceptAwareness?(proposal: AwarenessProposal): AwarenessDecision;
   /** Called after an update was applied and queued for storage (audit, metrics). */
   onUpdateApplied?(applied: AppliedUpdate): void;
   /** Called when a room changes lifecycle state. */
   onRoomState?(room: string, state: RoomState): void;
+  /**
+   * Called with a room's document once it is loaded from storage, before any update is applied
+   * to it, and again with the replacement document after a failed apply made the room rebuild.
+   * Read it (or observe it); never write it. Lets an audit keep a "before" view of the document.
+   */
+  onRoomLoaded?(room: string, doc: Y.Doc): void;
 }
 
 /** Room lifecycle: loading → active → unloading → unloaded. A failed load goes to `failed`. */

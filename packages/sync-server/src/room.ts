@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
-import type { DocumentStorage } from './storage';
+import type { DocumentStorage, RoomRecord } from './storage';
 import type { Logger } from './logger';
 import { RoomState, type ConnectionIdentity, type StagedUpdate, type SyncHooks, type SyncMetrics } from './hooks';
 import { RoomWriter, errorMessage } from './room-writer';
@@ -44,6 +44,8 @@ export class Room {
   private shadow: Y.Doc | null = null;
   /** The shadow holds a staged update the room did not take; rebuild before the next use. */
   private shadowDirty = false;
+  /** Bytes of the room in storage: snapshot plus log (queued updates included). */
+  private _storedBytes = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.awareness = new awarenessProtocol.Awareness(this._doc);
@@ -58,7 +60,11 @@ export class Room {
       ackTargets: () => [...this.connections].filter((c) => c.wantsDurableAcks),
       onStored: (_count, lagMs) => {
         options.metrics?.storeLag(lagMs);
-        void this.maybeCompact();
+        // Called while the write is still in flight, when compaction must wait: look again once
+        // the writer has settled (otherwise a room compacted only when it unloaded).
+        setTimeout(() => {
+          if (this._state === RoomState.Active) void this.maybeCompact();
+        }, 0);
       },
     });
     this.ready = this.load();
@@ -69,6 +75,13 @@ export class Room {
   }
   get state(): RoomState {
     return this._state;
+  }
+  /**
+   * Size of the room's stored state: snapshot plus every logged (or queued) update since. Cheap
+   * to keep (no encoding); it overstates the document between compactions, never understates it.
+   */
+  get storedBytes(): number {
+    return this._storedBytes;
   }
   /** The room's document. Read it; write only through `applyUpdate`. */
   get doc(): Y.Doc {
@@ -89,8 +102,10 @@ export class Room {
         for (const u of record.updates) Y.applyUpdate(this._doc, u.update);
       }, 'storage');
       const lastSeq = record.updates.at(-1)?.seq ?? record.snapshotSeq;
+      this._storedBytes = recordBytes(record);
       this.writer.lastSeq = lastSeq;
       this.writer.updatesSinceSnapshot = record.updates.length;
+      this.options.hooks.onRoomLoaded?.(this.name, this._doc);
       this.setState(RoomState.Active);
       this.options.metrics?.roomLoaded();
       this.options.logger.debug({ room: this.name, lastSeq, tail: record.updates.length }, 'room loaded');
@@ -177,9 +192,16 @@ export class Room {
     const change = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
     if (this.shadow && !staged && !this.shadowDirty) Y.applyUpdate(this.shadow, change, 'room');
     this.writer.enqueue({ update: change, userId: identity?.userId ?? null, receivedAt: Date.now() });
+    this._storedBytes += change.byteLength;
     this.broadcast(encodeSyncUpdate(change));
     this.options.hooks.onUpdateApplied?.({ room: this.name, identity, update: change, doc: this._doc });
     return result;
+  }
+
+  /** The identity of another connection of the room that claimed an awareness client id, or null. */
+  awarenessOwner(clientId: number, except: Connection): ConnectionIdentity | null {
+    for (const conn of this.connections) if (conn !== except && conn.awarenessClaims.has(clientId)) return conn.identity;
+    return null;
   }
 
   /** Sends one frame to every connection of the room. */
@@ -211,11 +233,13 @@ export class Room {
       const fresh = new Y.Doc();
       if (record.snapshot) Y.applyUpdate(fresh, record.snapshot);
       for (const u of record.updates) Y.applyUpdate(fresh, u.update);
+      this._storedBytes = recordBytes(record);
       const old = this._doc;
       this._doc = fresh;
       this.shadowDirty = true;
       (this.awareness as { doc: Y.Doc }).doc = fresh;
       old.destroy();
+      this.options.hooks.onRoomLoaded?.(this.name, fresh);
       this._state = RoomState.Active;
       for (const conn of this.connections) conn.drainQueue();
       if (this.connections.size === 0) void this.unload();
@@ -240,10 +264,12 @@ export class Room {
     const uptoSeq = w.lastSeq;
     const snapshot = Y.encodeStateAsUpdate(this._doc);
     const count = w.updatesSinceSnapshot;
+    const bytesInSnapshot = this._storedBytes;
     this.compacting = this.options.storage
       .compact(this.name, snapshot, uptoSeq)
       .then(() => {
         w.updatesSinceSnapshot -= count;
+        this._storedBytes = snapshot.byteLength + (this._storedBytes - bytesInSnapshot);
       })
       .catch((err: unknown) => this.options.logger.warn({ room: this.name, err: errorMessage(err) }, 'compaction failed'))
       .finally(() => {
@@ -278,6 +304,13 @@ export class Room {
     this._doc.destroy();
     this.options.onGone(this);
   }
+}
+
+/** Bytes of a stored room record: its snapshot and log tail. */
+function recordBytes(record: RoomRecord): number {
+  let bytes = record.snapshot?.byteLength ?? 0;
+  for (const u of record.updates) bytes += u.update.byteLength;
+  return bytes;
 }
 
 /**

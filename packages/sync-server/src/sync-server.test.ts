@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FakeClient, FakeSocket } from '@readingroom/testing';
-import { CloseCode, encodeSyncStep1, encodeSyncUpdate } from '@readingroom/protocol';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { CloseCode, encodeAwareness, encodeSyncStep1, encodeSyncUpdate } from '@readingroom/protocol';
 import { MemoryStorage } from './memory-storage';
 import { SyncServer, type SyncServerOptions } from './sync-server';
 import type { DocumentStorage, NewUpdate, RoomRecord } from './storage';
@@ -308,3 +310,123 @@ describe('SyncServer durable acknowledgements and missing dependencies', () => {
   });
 });
 
+
+describe('SyncServer resync after a refusal', () => {
+  it('sends the refused sender sync step 1 and the full room state after the permission-denied, when enabled', async () => {
+    const { sync } = server({
+      resyncAfterRefusal: true,
+      hooks: { acceptUpdate: (p) => (p.identity.userId === 'bob' ? { accept: false, code: 'read_only', message: 'observer' } : { accept: true }) },
+    });
+    const a = new FakeClient(sync, 'r', alice);
+    await until(() => a.synced);
+    a.doc.getMap('m').set('fromAlice', 1);
+    // bob joins with an empty doc, then edits: refused
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => b.synced);
+    const before = b.socket.sent.length;
+    b.doc.getMap('m').set('evil', 1);
+    await until(() => b.permissionDenied.length > 0);
+    const after = b.socket.sent.slice(before);
+    const kinds = after.map((f) => `${f[0]}/${f[0] === 0 || f[0] === 2 ? f[1] : ''}`);
+    expect(kinds.slice(0, 3)).toEqual(['2/0', '0/1', '0/0']);
+    // the step 2 holds the whole room: a fresh doc built from it equals the room
+    const step2 = after[1]!;
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, decodeSyncPayload(step2));
+    expect(fresh.getMap('m').toJSON()).toEqual({ fromAlice: 1 });
+    // bob answered the step 1 with his refused change again (a sync step 2): refused, but not answered with another resync
+    await until(() => b.permissionDenied.length === 2);
+    await settle();
+    expect(b.socket.sent.slice(before).filter((f) => f[0] === 0 && f[1] === 0)).toHaveLength(1);
+    expect(a.doc.getMap('m').has('evil')).toBe(false);
+  });
+
+  it('sends no resync by default', async () => {
+    const { sync } = server({ hooks: { acceptUpdate: () => ({ accept: false, code: 'no', message: 'never' }) } });
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => b.synced);
+    const before = b.socket.sent.length;
+    b.doc.getMap('m').set('x', 1);
+    await until(() => b.permissionDenied.length === 1);
+    await settle();
+    expect(b.socket.sent.slice(before).filter((f) => f[0] === 0)).toHaveLength(0);
+  });
+});
+
+describe('SyncServer awareness accept step', () => {
+  it('applies only the entries the hook keeps and refuses a whole update with permission-denied', async () => {
+    const { sync } = server({
+      hooks: {
+        acceptAwareness: ({ entries }) => {
+          if (entries.some((e) => (e.state as { bad?: boolean } | null)?.bad)) return { accept: false, code: 'presence_only', message: 'not presence' };
+          return { accept: true, entries: entries.filter((e) => e.clientId !== 999) };
+        },
+      },
+    });
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    a.sendAwareness({ user: 'alice', bad: true });
+    await until(() => a.permissionDenied.length === 1);
+    expect(a.permissionDenied[0]).toContain('presence_only');
+    a.sendAwareness({ user: 'alice' });
+    await until(() => b.awareness.getStates().has(a.doc.clientID));
+    expect(b.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' });
+    a.sendRaw(encodeAwareness(awarenessUpdateFor(999, { user: 'dropped' })));
+    a.sendRaw(encodeAwareness(awarenessUpdateFor(1000, { user: 'kept' })));
+    await until(() => b.awareness.getStates().has(1000));
+    expect(b.awareness.getStates().has(999)).toBe(false);
+  });
+
+  it('tells the hook which other connection already claimed an awareness client id', async () => {
+    const owners: Array<string | null> = [];
+    const { sync } = server({
+      hooks: {
+        acceptAwareness: ({ entries, ownerOf, identity }) => {
+          const owner = ownerOf(entries[0]!.clientId);
+          owners.push(owner?.userId ?? null);
+          return owner && owner.userId !== identity.userId ? { accept: false, code: 'clientid_taken', message: 'not yours' } : { accept: true };
+        },
+      },
+    });
+    const a = new FakeClient(sync, 'r', alice);
+    const b = new FakeClient(sync, 'r', bob);
+    await until(() => a.synced && b.synced);
+    a.sendAwareness({ user: 'alice' });
+    await until(() => b.awareness.getStates().has(a.doc.clientID));
+    b.sendRaw(encodeAwareness(awarenessUpdateFor(a.doc.clientID, { user: 'mallory' }, 10)));
+    await until(() => b.permissionDenied.length === 1);
+    expect(owners).toEqual([null, 'alice']);
+    expect(a.awareness.getStates().get(a.doc.clientID)).toEqual({ user: 'alice' });
+  });
+});
+
+describe('SyncServer.listConnections', () => {
+  it('lists every open connection with its identity and room', async () => {
+    const { sync } = server();
+    const a = new FakeClient(sync, 'r1', alice);
+    const b = new FakeClient(sync, 'r2', bob);
+    await until(() => a.synced && b.synced);
+    expect(sync.listConnections().map((c) => `${c.roomName}:${c.identity.userId}`).sort()).toEqual(['r1:alice', 'r2:bob']);
+    b.disconnect();
+    expect(sync.listConnections().map((c) => c.identity.userId)).toEqual(['alice']);
+  });
+});
+
+/** An awareness update for a made-up client id. */
+function awarenessUpdateFor(clientId: number, state: Record<string, unknown>, clock = 1): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, clientId);
+  encoding.writeVarUint(e, clock);
+  encoding.writeVarString(e, JSON.stringify(state));
+  return encoding.toUint8Array(e);
+}
+
+/** The payload of a sync frame (type 0). */
+function decodeSyncPayload(frame: Uint8Array): Uint8Array {
+  const d = decoding.createDecoder(frame);
+  decoding.readVarUint(d);
+  decoding.readVarUint(d);
+  return decoding.readVarUint8Array(d);
+}

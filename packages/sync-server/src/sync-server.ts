@@ -19,6 +19,12 @@ export interface SyncServerOptions {
   /** Keep an empty room this long before unloading it (default 1000 ms). */
   readonly unloadDelayMs?: number;
   readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * After refusing an incremental update, send the sender the room's full state (sync step 2) and
+   * sync step 1, so it holds everything the room has (default false). A stock y-websocket client
+   * cannot drop its refused local change; this only makes sure it misses nothing of the room.
+   */
+  readonly resyncAfterRefusal?: boolean;
 }
 
 /** The handle a transport keeps for one socket. */
@@ -33,7 +39,12 @@ export interface SyncConnection {
   readonly roomName: string;
 }
 
-const DEFAULT_LIMITS: ConnectionLimits = { maxQueuedFrames: 10_000, maxBufferedBytes: 64 * 1024 * 1024, maxRejections: 20 };
+const DEFAULT_LIMITS: ConnectionLimits = {
+  maxQueuedFrames: 10_000,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  maxRejections: 20,
+  maxDocumentBytes: Number.POSITIVE_INFINITY,
+};
 
 /**
  * The sync core: a registry of rooms and their connections, independent of any transport or
@@ -66,6 +77,11 @@ export class SyncServer {
     return this.rooms.get(name)?.state;
   }
 
+  /** Stored size of a loaded room (snapshot + log, see `maxDocumentBytes`), or undefined when not in memory. */
+  roomStoredBytes(name: string): number | undefined {
+    return this.rooms.get(name)?.storedBytes;
+  }
+
   /** Attaches an authenticated socket to a room, loading the room first if needed. */
   connect(socket: SyncSocket, { room: roomName, identity }: { room: string; identity: ConnectionIdentity }): SyncConnection {
     const room = this.shuttingDown ? null : this.roomFor(roomName);
@@ -81,6 +97,7 @@ export class SyncServer {
       metrics: this.options.metrics ?? null,
       logger: this.logger,
       limits: this.limits,
+      resyncAfterRefusal: this.options.resyncAfterRefusal ?? false,
       onClosed: (c) => {
         this.connections--;
         this.options.metrics?.connectionClosed();
@@ -132,14 +149,20 @@ export class SyncServer {
     let n = 0;
     for (const room of this.rooms.values()) {
       for (const conn of [...room.connections]) {
-        const handle = { identity: conn.identity, roomName: room.name } as SyncConnection;
-        if (predicate(handle)) {
+        if (predicate(handleOf(conn))) {
           conn.close(code, reason);
           n++;
         }
       }
     }
     return n;
+  }
+
+  /** Every open connection of every room (e.g. to re-check permissions periodically). */
+  listConnections(): SyncConnection[] {
+    const out: SyncConnection[] = [];
+    for (const room of this.rooms.values()) for (const conn of room.connections) out.push(handleOf(conn));
+    return out;
   }
 
   /** Writes everything pending in every room. */
@@ -157,4 +180,14 @@ export class SyncServer {
     const results = await Promise.allSettled(rooms.map((r) => r.unload()));
     for (const r of results) if (r.status === 'rejected') this.logger.error({ err: errorMessage(r.reason) }, 'unload failed');
   }
+}
+
+function handleOf(conn: Connection): SyncConnection {
+  return {
+    receive: (frame) => conn.receive(frame),
+    handleClose: () => conn.handleClose(),
+    close: (code, reason) => conn.close(code, reason),
+    identity: conn.identity,
+    roomName: conn.room.name,
+  };
 }

@@ -15,6 +15,7 @@ export interface ViewerHook {
   imageIds: string[];
   renderedImageId: string | null;
   currentImageIndex: number;
+  renderer: 'cpu' | 'gpu' | null;
   getPixel(index: number, column: number, row: number): Promise<{ stored: number; modality: number }>;
   showImage(index: number): Promise<void>;
   canvasPixelOf(column: number, row: number): [number, number];

@@ -1,10 +1,10 @@
 import { createMiddleware } from 'hono/factory';
-import type { User } from '../users/user-store';
 import { ApiError } from '../http/api-error';
 import type { Authenticate } from './authenticate';
+import type { AuthenticatedUser } from './session';
 
 export interface AuthVariables {
-  user: User;
+  user: AuthenticatedUser;
 }
 
 /** Reads `Authorization: Bearer <token>`; sets `c.var.user` or answers 401 `unauthorized`. */

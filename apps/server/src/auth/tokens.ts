@@ -9,7 +9,11 @@ export interface TokenClaims {
   readonly username: string;
   readonly tokenId: string;
   /** Seconds since the epoch. */
+  readonly issuedAt: number;
+  /** Seconds since the epoch. */
   readonly expiresAt: number;
+  /** The user's token generation when issued; a password change moves it on (0 when absent). */
+  readonly generation: number;
 }
 
 export interface IssuedToken {
@@ -20,7 +24,8 @@ export interface IssuedToken {
 
 /** Signs and checks session tokens (HS256 JWTs) with one secret and lifetime. */
 export interface TokenService {
-  issueToken(user: { id: string; username: string }): Promise<IssuedToken>;
+  /** `generation`: the user's current token generation (see TokenStore), 0 by default. */
+  issueToken(user: { id: string; username: string }, generation?: number): Promise<IssuedToken>;
   /** Resolves with the claims, or null for a missing, malformed, forged, expired or wrong-algorithm token. */
   verifyToken(token: string): Promise<TokenClaims | null>;
 }
@@ -37,10 +42,10 @@ export function createTokenService({ secret, ttlSeconds, now = Date.now }: Token
   const nowSeconds = () => Math.floor(now() / 1000);
 
   return {
-    async issueToken(user) {
+    async issueToken(user, generation = 0) {
       const issuedAt = nowSeconds();
       const expiresAt = issuedAt + ttlSeconds;
-      const token = await new SignJWT({ username: user.username })
+      const token = await new SignJWT({ username: user.username, gen: generation })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(user.id)
         .setIssuedAt(issuedAt)
@@ -58,8 +63,17 @@ export function createTokenService({ secret, ttlSeconds, now = Date.now }: Token
           currentDate: new Date(nowSeconds() * 1000),
           requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         });
-        if (typeof payload.username !== 'string' || !payload.sub || !payload.jti || !payload.exp) return null;
-        return { userId: payload.sub, username: payload.username, tokenId: payload.jti, expiresAt: payload.exp };
+        if (typeof payload.username !== 'string' || !payload.sub || !payload.jti || !payload.exp || payload.iat === undefined) return null;
+        const generation = payload.gen ?? 0;
+        if (typeof generation !== 'number' || !Number.isSafeInteger(generation)) return null;
+        return {
+          userId: payload.sub,
+          username: payload.username,
+          tokenId: payload.jti,
+          issuedAt: payload.iat,
+          expiresAt: payload.exp,
+          generation,
+        };
       } catch {
         return null;
       }

@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 /**
  * Schema versions of catalog.db, applied in order; `PRAGMA user_version` records how many ran.
  * Append only: never edit a migration that has shipped. Patients are keyed by Patient ID ('' when
- * absent). No source paths are stored: folder names often contain patient names.
+ * absent; with encryption at rest, an HMAC of it). No source paths are stored: folder names often
+ * contain patient names.
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE patients (
@@ -61,6 +62,11 @@ const MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX instances_series ON instances (series_uid, instance_number);
    CREATE INDEX instances_study ON instances (study_uid);`,
+  // Equality search on Accession Number through a blind index, so the value itself can be
+  // encrypted at rest (the index is the value itself when encryption is off).
+  `ALTER TABLE studies ADD COLUMN accession_index TEXT;
+   UPDATE studies SET accession_index = accession_number;
+   CREATE INDEX studies_accession_index ON studies (accession_index);`,
 ];
 
 /** Brings catalog.db up to the latest schema; refuses a database written by a newer server. */

@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { plaintextCipher, type DataCipher } from '../crypto/data-cipher';
+import { ENVELOPE_OVERHEAD } from '../crypto/envelope';
 import type { StoredFile } from './catalog';
 
 /** SHA-256 of the bytes, lower-case hex. */
@@ -13,22 +17,13 @@ export function contentPath(hash: string): string {
   return `dicom/${hash.slice(0, 2)}/${hash}.dcm`;
 }
 
-/**
- * Writes the bytes under `<dataDir>/dicom/<aa>/<sha256>.dcm` unless a file of that size is
- * already there. Atomic: written to a temporary file in the same directory, flushed, renamed.
- */
-export function storeContent(dataDir: string, bytes: Uint8Array, hash = sha256Hex(bytes)): StoredFile {
-  const path = contentPath(hash);
-  const target = join(dataDir, path);
-  const stored: StoredFile = { path, hash, size: bytes.byteLength };
-  try {
-    if (statSync(target).size === bytes.byteLength) return stored;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const dir = join(dataDir, 'dicom', hash.slice(0, 2));
+/** Associated data of an encrypted file: its content name, so files cannot be swapped. */
+export const contentAd = (hash: string) => `dicom/${hash}`;
+
+/** Writes `bytes` to `target` atomically: a temporary file in the same directory, fsync, rename. */
+function writeAtomically(dir: string, target: string, name: string, bytes: Uint8Array): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${hash}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     let written = 0;
@@ -41,5 +36,77 @@ export function storeContent(dataDir: string, bytes: Uint8Array, hash = sha256He
   }
   closeSync(fd);
   renameSync(temp, target);
-  return stored;
+}
+
+/** True when `target` exists with exactly `size` bytes. */
+function presentWithSize(target: string, size: number): boolean {
+  try {
+    return statSync(target).size === size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return false;
+  }
+}
+
+/**
+ * The content-addressed DICOM files of a data directory, `<dataDir>/dicom/<aa>/<name>.dcm`.
+ * With encryption on, a file is one sealed envelope (bound to its name) and its name is an HMAC
+ * of the plaintext; `StoredFile.size` is always the plaintext size.
+ */
+export class ContentStore {
+  constructor(
+    readonly dataDir: string,
+    private readonly cipher: DataCipher = plaintextCipher,
+  ) {}
+
+  /** The content name of these bytes (dedupe key and ETag). */
+  hash(bytes: Uint8Array): string {
+    return this.cipher.contentHash(bytes);
+  }
+
+  /** Writes the bytes unless a file of that name and size is already there. */
+  store(bytes: Uint8Array, hash = this.hash(bytes)): StoredFile {
+    const path = contentPath(hash);
+    const target = join(this.dataDir, path);
+    const stored: StoredFile = { path, hash, size: bytes.byteLength };
+    const onDisk = this.cipher.enabled ? bytes.byteLength + ENVELOPE_OVERHEAD : bytes.byteLength;
+    if (presentWithSize(target, onDisk)) return stored;
+    const sealed = this.cipher.encryptBytes(bytes, contentAd(hash));
+    writeAtomically(join(this.dataDir, 'dicom', hash.slice(0, 2)), target, hash, sealed);
+    return stored;
+  }
+
+  absolutePath(file: Pick<StoredFile, 'path'>): string {
+    return join(this.dataDir, ...file.path.split('/'));
+  }
+
+  /** The file's plaintext; rejects when it fails authentication. */
+  async read(file: Pick<StoredFile, 'path' | 'hash'>): Promise<Uint8Array> {
+    const bytes = await readFile(this.absolutePath(file));
+    return this.cipher.decryptBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentAd(file.hash));
+  }
+
+  /**
+   * The file's plaintext as a stream. Encrypted files are authenticated as a whole before the
+   * first byte is released, so they are read into memory (as `/frames` already does).
+   */
+  stream(file: Pick<StoredFile, 'path' | 'hash'>): Readable {
+    if (!this.cipher.enabled) return createReadStream(this.absolutePath(file));
+    const read = () => this.read(file);
+    return Readable.from(
+      (async function* () {
+        const bytes = await read();
+        yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      })(),
+    );
+  }
+}
+
+/**
+ * Writes the bytes under `<dataDir>/dicom/<aa>/<sha256>.dcm` unless a file of that size is
+ * already there (plaintext store). Atomic: written to a temporary file in the same directory,
+ * flushed, renamed.
+ */
+export function storeContent(dataDir: string, bytes: Uint8Array, hash = sha256Hex(bytes)): StoredFile {
+  return new ContentStore(dataDir).store(bytes, hash);
 }

@@ -14,9 +14,11 @@ import {
   type StudySummary,
 } from './catalog';
 import { migrateCatalog } from './catalog-migrations';
+import { nullableField, plaintextCipher, type DataCipher, type FieldCipher } from '../crypto/data-cipher';
 
 interface StudyRow {
   study_uid: string;
+  patient_key: string;
   study_date: string | null;
   study_time: string | null;
   accession_number: string | null;
@@ -63,27 +65,46 @@ interface InstanceRow {
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
 const parseJson = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
 
-const toStudy = (row: StudyRow): StudySummary => ({
-  studyInstanceUid: row.study_uid,
-  studyDate: row.study_date,
-  studyTime: row.study_time,
-  accessionNumber: row.accession_number,
-  studyDescription: row.study_description,
-  studyId: row.study_id,
-  patientId: row.patient_id,
-  patientName: row.patient_name,
-  patientSex: row.sex,
-  modalities: row.modalities ? row.modalities.split(',').sort() : [],
-  seriesCount: row.series_count,
-  instanceCount: row.instance_count,
-});
+/**
+ * Associated data of an encrypted catalog value: its column and row, so a value cannot be moved
+ * to another column or row. Columns encrypted at rest: patients.patient_id, patient_name, sex;
+ * studies.accession_number, study_description, study_id; series.series_description. Dates,
+ * UIDs, modality and geometry stay in the clear: QIDO filters and sorts on them.
+ */
+export const catalogAd = (column: string, rowKey: string) => `catalog/${column}/${rowKey}`;
 
-const toSeries = (row: SeriesRow): SeriesSummary => ({
+/** Blind-index purposes of the catalog's searchable encrypted columns. */
+export const PATIENT_KEY_INDEX = 'catalog/patient-id';
+export const ACCESSION_INDEX = 'catalog/accession-number';
+
+/** `patients.patient_key` of a Patient ID: '' when absent, else its blind index. */
+export const patientKeyOf = (cipher: FieldCipher, patientId: string | null) =>
+  patientId === null ? '' : cipher.blindIndex(PATIENT_KEY_INDEX, patientId);
+
+const toStudy = (cipher: FieldCipher, row: StudyRow): StudySummary => {
+  const f = nullableField(cipher);
+  return {
+    studyInstanceUid: row.study_uid,
+    studyDate: row.study_date,
+    studyTime: row.study_time,
+    accessionNumber: f.decrypt(row.accession_number, catalogAd('studies.accession_number', row.study_uid)),
+    studyDescription: f.decrypt(row.study_description, catalogAd('studies.study_description', row.study_uid)),
+    studyId: f.decrypt(row.study_id, catalogAd('studies.study_id', row.study_uid)),
+    patientId: f.decrypt(row.patient_id, catalogAd('patients.patient_id', row.patient_key)),
+    patientName: f.decrypt(row.patient_name, catalogAd('patients.patient_name', row.patient_key)),
+    patientSex: f.decrypt(row.sex, catalogAd('patients.sex', row.patient_key)),
+    modalities: row.modalities ? row.modalities.split(',').sort() : [],
+    seriesCount: row.series_count,
+    instanceCount: row.instance_count,
+  };
+};
+
+const toSeries = (cipher: FieldCipher, row: SeriesRow): SeriesSummary => ({
   studyInstanceUid: row.study_uid,
   seriesInstanceUid: row.series_uid,
   modality: row.modality,
   seriesNumber: row.series_number,
-  seriesDescription: row.series_description,
+  seriesDescription: nullableField(cipher).decrypt(row.series_description, catalogAd('series.series_description', row.series_uid)),
   bodyPart: row.body_part,
   instanceCount: row.instance_count,
 });
@@ -131,13 +152,19 @@ const INSTANCE_COLUMNS = `i.study_uid, i.series_uid, i.sop_uid, i.sop_class_uid,
   i.columns, i.number_of_frames, i.pixel_spacing, i.image_position, i.image_orientation, i.slice_thickness,
   i.transfer_syntax_uid, i.file_path, i.file_hash, i.file_size`;
 
-/** Catalog on `<dataDir>/catalog.db`: WAL mode, migrated on open, safe to share with a CLI import. */
+/**
+ * Catalog on `<dataDir>/catalog.db`: WAL mode, migrated on open, safe to share with a CLI import.
+ * With an enabled `cipher`, identifying columns are encrypted and searched through blind indexes.
+ */
 export class SqliteCatalog implements Catalog {
   readonly #db: Database.Database;
+  readonly #cipher: DataCipher;
   readonly #add: (record: InstanceRecord, file: StoredFile) => AddInstanceResult;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, cipher: DataCipher) {
     this.#db = db;
+    this.#cipher = cipher;
+    const f = nullableField(cipher);
     const bySop = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM instances WHERE sop_uid = ?');
     const byHash = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM instances WHERE file_hash = ?');
     const studyExists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM studies WHERE study_uid = ?');
@@ -148,8 +175,8 @@ export class SqliteCatalog implements Catalog {
          sex = coalesce(sex, excluded.sex)`,
     );
     const insertStudy = db.prepare(
-      `INSERT INTO studies (study_uid, patient_key, study_date, study_time, accession_number, study_description, study_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO studies (study_uid, patient_key, study_date, study_time, accession_number, accession_index, study_description, study_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertSeries = db.prepare(
       `INSERT INTO series (series_uid, study_uid, modality, series_number, series_description, body_part, frame_of_reference_uid)
@@ -165,15 +192,22 @@ export class SqliteCatalog implements Catalog {
       const { patient, study, series, instance: i } = record;
       if (bySop.get(i.sopInstanceUid) || byHash.get(file.hash)) return { status: 'already-present' };
       const now = Date.now();
-      const patientKey = patient.patientId ?? '';
-      insertPatient.run(patientKey, patient.patientId, patient.patientName, patient.sex);
+      const patientKey = patientKeyOf(cipher, patient.patientId);
+      const pad = (column: string) => catalogAd(`patients.${column}`, patientKey);
+      insertPatient.run(patientKey, f.encrypt(patient.patientId, pad('patient_id')), f.encrypt(patient.patientName, pad('patient_name')), f.encrypt(patient.sex, pad('sex')));
       const newStudy = !studyExists.get(study.studyInstanceUid);
       if (newStudy) {
-        insertStudy.run(study.studyInstanceUid, patientKey, study.studyDate, study.studyTime, study.accessionNumber, study.studyDescription, study.studyId, now);
+        const sad = (column: string) => catalogAd(`studies.${column}`, study.studyInstanceUid);
+        const accessionIndex = study.accessionNumber === null ? null : cipher.blindIndex(ACCESSION_INDEX, study.accessionNumber);
+        insertStudy.run(
+          study.studyInstanceUid, patientKey, study.studyDate, study.studyTime, f.encrypt(study.accessionNumber, sad('accession_number')), accessionIndex,
+          f.encrypt(study.studyDescription, sad('study_description')), f.encrypt(study.studyId, sad('study_id')), now,
+        );
       }
       const newSeries = !seriesExists.get(series.seriesInstanceUid);
       if (newSeries) {
-        insertSeries.run(series.seriesInstanceUid, study.studyInstanceUid, series.modality, series.seriesNumber, series.seriesDescription, series.bodyPart, series.frameOfReferenceUid);
+        const description = f.encrypt(series.seriesDescription, catalogAd('series.series_description', series.seriesInstanceUid));
+        insertSeries.run(series.seriesInstanceUid, study.studyInstanceUid, series.modality, series.seriesNumber, description, series.bodyPart, series.frameOfReferenceUid);
       }
       insertInstance.run(
         i.sopInstanceUid, series.seriesInstanceUid, study.studyInstanceUid, i.sopClassUid, i.instanceNumber, i.rows, i.columns,
@@ -186,14 +220,14 @@ export class SqliteCatalog implements Catalog {
   }
 
   /** Opens (creating if needed) and migrates the catalog. `:memory:` works for tests. */
-  static open(options: { filename: string }): SqliteCatalog {
+  static open(options: { filename: string; cipher?: DataCipher }): SqliteCatalog {
     const db = new Database(options.filename);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
       migrateCatalog(db);
-      return new SqliteCatalog(db);
+      return new SqliteCatalog(db, options.cipher ?? plaintextCipher);
     } catch (error) {
       db.close();
       throw error;
@@ -215,14 +249,18 @@ export class SqliteCatalog implements Catalog {
     const where = new Where();
     where.anyOf('s.study_uid', search.within);
     where.anyOf('s.study_uid', search.studyInstanceUids);
-    if (search.patientId !== undefined) where.add('p.patient_id = ?', search.patientId);
+    if (search.patientId !== undefined) {
+      where.add('p.patient_key = ? AND p.patient_id IS NOT NULL', patientKeyOf(this.#cipher, search.patientId));
+    }
     if (search.studyDateFrom !== undefined) where.add('s.study_date >= ?', search.studyDateFrom);
     if (search.studyDateTo !== undefined) where.add('s.study_date <= ?', search.studyDateTo);
-    if (search.accessionNumber !== undefined) where.add('s.accession_number = ?', search.accessionNumber);
+    if (search.accessionNumber !== undefined) {
+      where.add('s.accession_index = ?', this.#cipher.blindIndex(ACCESSION_INDEX, search.accessionNumber));
+    }
     if (search.modality !== undefined) {
       where.add('EXISTS (SELECT 1 FROM series m WHERE m.study_uid = s.study_uid AND m.modality = ?)', search.modality);
     }
-    const sql = `SELECT s.study_uid, s.study_date, s.study_time, s.accession_number, s.study_description, s.study_id,
+    const sql = `SELECT s.study_uid, s.patient_key, s.study_date, s.study_time, s.accession_number, s.study_description, s.study_id,
         p.patient_id, p.patient_name, p.sex,
         (SELECT group_concat(DISTINCT se.modality) FROM series se WHERE se.study_uid = s.study_uid) AS modalities,
         (SELECT count(*) FROM series se WHERE se.study_uid = s.study_uid) AS series_count,
@@ -230,7 +268,7 @@ export class SqliteCatalog implements Catalog {
       FROM studies s JOIN patients p ON p.patient_key = s.patient_key
       ${where} ORDER BY s.study_date DESC NULLS LAST, s.study_time DESC NULLS LAST, s.study_uid LIMIT ? OFFSET ?`;
     const rows = this.#db.prepare<unknown[], StudyRow>(sql).all(...where.params, ...paging(search));
-    return rows.map(toStudy);
+    return rows.map((row) => toStudy(this.#cipher, row));
   }
 
   async searchSeries(studyUid: string, search: SeriesSearch): Promise<SeriesSummary[] | null> {
@@ -242,7 +280,7 @@ export class SqliteCatalog implements Catalog {
     const sql = `SELECT se.study_uid, se.series_uid, se.modality, se.series_number, se.series_description, se.body_part,
         (SELECT count(*) FROM instances i WHERE i.series_uid = se.series_uid) AS instance_count
       FROM series se ${where} ORDER BY se.series_number NULLS LAST, se.series_uid LIMIT ? OFFSET ?`;
-    return this.#db.prepare<unknown[], SeriesRow>(sql).all(...where.params, ...paging(search)).map(toSeries);
+    return this.#db.prepare<unknown[], SeriesRow>(sql).all(...where.params, ...paging(search)).map((row) => toSeries(this.#cipher, row));
   }
 
   async searchInstances(studyUid: string, seriesUid: string | null, search: InstanceSearch): Promise<CatalogInstance[] | null> {

@@ -6,6 +6,13 @@ import { serveCommand } from './serve-command';
 import { addUser, changePassword, listUsers, withUserStore } from './user-commands';
 
 const DATA_DIR_FLAG = ['--data-dir <dir>', 'data directory (env READINGROOM_DATA_DIR, default ./data)'] as const;
+const KEY_FILE_FLAG = [
+  '--encryption-key-file <file>',
+  'key of an encrypted data directory (env READINGROOM_ENCRYPTION_KEY_FILE or READINGROOM_ENCRYPTION_KEY)',
+] as const;
+/** Config of a command that only needs the data directory and its encryption key. */
+type DirFlags = { dataDir?: string; encryptionKeyFile?: string };
+const dirFlags = (opts: DirFlags) => ({ dataDir: opts.dataDir, encryptionKeyFile: opts.encryptionKeyFile });
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('readingroom')
@@ -21,6 +28,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--host <host>', 'interface to bind (env HOST, default 0.0.0.0)')
     .option(...DATA_DIR_FLAG)
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)')
+    .option(...KEY_FILE_FLAG)
     .option('--no-demo', 'do not create the demo project on an empty data directory')
     .action(async ({ demo, ...flags }: ConfigFlags & { demo: boolean }) => {
       setExitCode(await serveCommand(loadConfig(flags, io.env), io, { demoOnFirstStart: demo }));
@@ -30,9 +38,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .command('demo')
     .description('create the demo project, users and studies (idempotent; passwords printed once)')
     .option(...DATA_DIR_FLAG)
-    .action(async (opts: { dataDir?: string }) => {
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags) => {
       const { demoCommand } = await import('../demo/demo-command');
-      setExitCode(await demoCommand(loadConfig({ dataDir: opts.dataDir }, io.env), io));
+      setExitCode(await demoCommand(loadConfig(dirFlags(opts), io.env), io));
     });
 
   const user = program.command('user').description('manage user accounts');
@@ -68,10 +77,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--project <name>', 'link the imported studies to this project')
     .option('--deidentify', 'de-identify before storing (pseudonyms, shifted dates, new UIDs)', false)
     .option('--keep-mapping', 'with --deidentify: keep the original-to-new mapping in <dataDir>/deid-mapping.jsonl', false)
-    .action(async (paths: string[], opts: { dataDir?: string; project?: string; deidentify: boolean; keepMapping: boolean }) => {
+    .option(...KEY_FILE_FLAG)
+    .action(async (paths: string[], opts: DirFlags & { project?: string; deidentify: boolean; keepMapping: boolean }) => {
       // Loaded on demand: the DICOM stack should not slow down the other commands' start.
       const { importCommand } = await import('../import/import-command');
-      const config = loadConfig({ dataDir: opts.dataDir }, io.env);
+      const config = loadConfig(dirFlags(opts), io.env);
       const { importProjectLinks } = await import('../projects/import-project-links');
       setExitCode(await withProjectStores(config, ({ projects }) => importCommand(config, paths, opts, io, importProjectLinks(projects, 'cli'))));
     });
@@ -82,22 +92,67 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('create a project (local images, no members)')
     .option('--description <text>', 'what the project is for')
     .option(...DATA_DIR_FLAG)
-    .action(async (name: string, opts: { description?: string; dataDir?: string }) => {
-      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), ({ projects }) => addProject(projects, name, opts, io));
+    .option(...KEY_FILE_FLAG)
+    .action(async (name: string, opts: DirFlags & { description?: string }) => {
+      await withProjectStores(loadConfig(dirFlags(opts), io.env), ({ projects }) => addProject(projects, name, opts, io));
     });
   project
     .command('list')
     .description('list projects')
     .option(...DATA_DIR_FLAG)
-    .action(async (opts: { dataDir?: string }) => {
-      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), ({ projects }) => listProjects(projects, io));
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags) => {
+      await withProjectStores(loadConfig(dirFlags(opts), io.env), ({ projects }) => listProjects(projects, io));
     });
   project
     .command('member <project> <username> <role>')
     .description('add a user to a project (name or id) or change their role: admin|adjudicator|reader|reviewer|observer|trainee')
     .option(...DATA_DIR_FLAG)
-    .action(async (projectRef: string, username: string, role: string, opts: { dataDir?: string }) => {
-      await withProjectStores(loadConfig({ dataDir: opts.dataDir }, io.env), (stores) => setProjectMember(stores, projectRef, username, role, io));
+    .option(...KEY_FILE_FLAG)
+    .action(async (projectRef: string, username: string, role: string, opts: DirFlags) => {
+      await withProjectStores(loadConfig(dirFlags(opts), io.env), (stores) => setProjectMember(stores, projectRef, username, role, io));
+    });
+
+  const audit = program.command('audit').description('the audit trail');
+  audit
+    .command('verify')
+    .description('recompute the hash chain of <data-dir>/audit.db and check it against audit.head; exit 1 naming the first broken entry')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags) => {
+      const { verifyAuditCommand } = await import('../audit/verify-command');
+      const { openEncryption } = await import('../crypto/open-encryption');
+      const config = loadConfig(dirFlags(opts), io.env);
+      setExitCode(verifyAuditCommand(config.dataDir, io, openEncryption(config.dataDir, config)));
+    });
+
+  program
+    .command('encrypt')
+    .description('encrypt an existing data directory under the configured key (server stopped); rerun to finish an interrupted run')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags) => {
+      const { encryptCommand } = await import('../crypto/key-commands');
+      setExitCode(await encryptCommand(loadConfig(dirFlags(opts), io.env), io));
+    });
+  const key = program.command('key').description('encryption keys of the data directory');
+  key
+    .command('rotate')
+    .description('re-encrypt everything from the configured key to a new one (server stopped); the old key is refused afterwards')
+    .requiredOption('--new-key-file <file>', 'the new key (base64 of 32 bytes; see `key generate`)')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags & { newKeyFile: string }) => {
+      const { rotateKeyCommand } = await import('../crypto/key-commands');
+      setExitCode(await rotateKeyCommand(loadConfig(dirFlags(opts), io.env), opts.newKeyFile, io));
+    });
+  key
+    .command('generate')
+    .description('write a new random encryption key to a file (mode 0600, never overwritten)')
+    .requiredOption('--out <file>', 'where to write the key')
+    .action(async (opts: { out: string }) => {
+      const { generateKeyCommand } = await import('../crypto/key-commands');
+      setExitCode(generateKeyCommand(opts.out, io));
     });
 
   return program;

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config-schema';
+import type { KeySource } from '../crypto/encryption-key';
+import { openEncryption } from '../crypto/open-encryption';
 import { DEFAULT_SETTINGS, ProjectDescriptionSchema, ProjectNameSchema, ProjectRoleSchema, PROJECT_ROLES } from '../projects/project-schemas';
 import { ProjectNameTakenError, type ProjectStore } from '../projects/project-store';
 import { SqliteProjectStore } from '../projects/sqlite-project-store';
@@ -17,12 +19,14 @@ export interface ProjectCliStores {
 }
 
 /** Opens the user and project tables of a data directory's readingroom.db for one CLI command. */
-export async function withProjectStores<T>(config: Pick<Config, 'dataDir'>, fn: (stores: ProjectCliStores) => Promise<T>): Promise<T> {
+export async function withProjectStores<T>(config: Pick<Config, 'dataDir'> & KeySource, fn: (stores: ProjectCliStores) => Promise<T>): Promise<T> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Refuses an encrypted directory without its key before any database is opened.
+  const cipher = openEncryption(config.dataDir, config);
   const filename = join(config.dataDir, 'readingroom.db');
   const users = SqliteUserStore.open({ filename });
   try {
-    const projects = SqliteProjectStore.open({ filename });
+    const projects = SqliteProjectStore.open({ filename, cipher });
     try {
       return await fn({ users, projects });
     } finally {

@@ -7,6 +7,7 @@ export interface ConfigFlags {
   host?: string;
   dataDir?: string;
   logLevel?: string;
+  encryptionKeyFile?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -23,6 +24,28 @@ const ENV_NAMES = {
   maxMessageBytes: 'READINGROOM_MAX_MESSAGE_BYTES',
   pingIntervalMs: 'READINGROOM_PING_INTERVAL_MS',
   maxImportBytes: 'READINGROOM_MAX_IMPORT_BYTES',
+  maxMessagesPerSecond: 'READINGROOM_MAX_MESSAGES_PER_SECOND',
+  messageBurst: 'READINGROOM_MESSAGE_BURST',
+  maxBytesPerSecond: 'READINGROOM_MAX_BYTES_PER_SECOND',
+  byteBurst: 'READINGROOM_BYTE_BURST',
+  maxConnectionsPerUser: 'READINGROOM_MAX_CONNECTIONS_PER_USER',
+  maxDocumentBytes: 'READINGROOM_MAX_DOCUMENT_BYTES',
+  maxBufferedBytes: 'READINGROOM_MAX_BUFFERED_BYTES',
+  loginMaxFailures: 'READINGROOM_LOGIN_MAX_FAILURES',
+  loginMaxFailuresPerIp: 'READINGROOM_LOGIN_MAX_FAILURES_PER_IP',
+  loginWindow: 'READINGROOM_LOGIN_WINDOW',
+  loginLockout: 'READINGROOM_LOGIN_LOCKOUT',
+  sessionCheckIntervalMs: 'READINGROOM_SESSION_CHECK_INTERVAL_MS',
+  tlsCertFile: 'READINGROOM_TLS_CERT_FILE',
+  tlsKeyFile: 'READINGROOM_TLS_KEY_FILE',
+  allowedOrigins: 'READINGROOM_ALLOWED_ORIGINS',
+  oidcIssuer: 'READINGROOM_OIDC_ISSUER',
+  oidcAudience: 'READINGROOM_OIDC_AUDIENCE',
+  oidcJwksUrl: 'READINGROOM_OIDC_JWKS_URL',
+  oidcRolesClaim: 'READINGROOM_OIDC_ROLES_CLAIM',
+  oidcUsernameClaim: 'READINGROOM_OIDC_USERNAME_CLAIM',
+  encryptionKeyFile: 'READINGROOM_ENCRYPTION_KEY_FILE',
+  encryptionKey: 'READINGROOM_ENCRYPTION_KEY',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 /** Thrown when flags or environment do not form a valid configuration; the message names every problem. */
@@ -43,6 +66,8 @@ export function loadConfig(flags: ConfigFlags, env: Env): Config {
   for (const [key, value] of Object.entries(flags)) {
     if (key in ENV_NAMES && value !== undefined) input[key] = value;
   }
+  // A key file on the command line wins over a key in the environment.
+  if (flags.encryptionKeyFile !== undefined) delete input.encryptionKey;
   return parseConfig(input);
 }
 

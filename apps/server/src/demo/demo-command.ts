@@ -4,6 +4,8 @@ import type { Config } from '../config/config-schema';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import type { CliIo } from '../cli/cli-io';
 import { formatSummary } from '../import/import-summary';
+import { openEncryption } from '../crypto/open-encryption';
+import type { KeySource } from '../crypto/encryption-key';
 import { SqliteProjectStore } from '../projects/sqlite-project-store';
 import { bootstrapAdmin } from '../users/bootstrap-admin';
 import { SqliteUserStore } from '../users/sqlite-user-store';
@@ -14,18 +16,21 @@ import { seedDemo } from './seed-demo';
  * `demo`: creates the demo project, users and studies in `<dataDir>` (idempotent) and prints the
  * demo accounts' passwords once. Also run by `serve` on an empty data directory.
  */
-export async function demoCommand(config: Pick<Config, 'dataDir' | 'adminPassword'>, io: CliIo): Promise<number> {
+export async function demoCommand(config: Pick<Config, 'dataDir' | 'adminPassword'> & KeySource, io: CliIo): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // With a key, the demo data is encrypted like everything else (and the directory marked so).
+  const cipher = openEncryption(config.dataDir, config);
   const filename = join(config.dataDir, 'readingroom.db');
   const users = SqliteUserStore.open({ filename });
-  const projects = SqliteProjectStore.open({ filename });
-  const catalog = SqliteCatalog.open({ filename: join(config.dataDir, 'catalog.db') });
+  const projects = SqliteProjectStore.open({ filename, cipher });
+  const catalog = SqliteCatalog.open({ filename: join(config.dataDir, 'catalog.db'), cipher });
   try {
     await bootstrapAdmin(users, config.adminPassword, io.stdout);
     io.stdout(`creating demo data in ${config.dataDir} ...\n`);
     let lastReport = 0;
     const result = await seedDemo({
       dataDir: config.dataDir,
+      cipher,
       users,
       projects,
       catalog,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daikonMrSeriesPath, daikonSampleImagePaths, writeDemoFiles } from '@readingroom/demo-data/node';
 import type { Catalog } from '../catalog/catalog';
+import type { DataCipher } from '../crypto/data-cipher';
 import { importPaths } from '../import/import-paths';
 import type { ImportSummary } from '../import/import-summary';
 import type { ProjectStore } from '../projects/project-store';
@@ -31,6 +32,8 @@ export async function seedDemo(deps: {
   readonly users: UserStore;
   readonly projects: ProjectStore;
   readonly catalog: Catalog;
+  /** Encrypts stored files when encryption at rest is on. */
+  readonly cipher?: DataCipher;
   readonly onProgress?: (done: number, total: number) => void;
 }): Promise<DemoSeedResult> {
   const { users, projects } = deps;
@@ -70,6 +73,7 @@ export async function seedDemo(deps: {
     const summary = await importPaths([...imageFolders, daikonMrSeriesPath(), ...daikonSampleImagePaths()], {
       dataDir: deps.dataDir,
       catalog: deps.catalog,
+      ...(deps.cipher ? { cipher: deps.cipher } : {}),
       projectId: project.id,
       linkStudy: async (projectId, studyUid) => {
         await projects.addStudies(projectId, [studyUid], admin?.id ?? 'demo');

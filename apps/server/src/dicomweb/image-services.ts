@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Authenticate } from '../auth/authenticate';
+import { ContentStore } from '../catalog/file-store';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
+import type { DataCipher } from '../crypto/data-cipher';
 import type { ImageRoutes } from '../http/create-app';
 import { resolveDeidSecret } from '../import/deid-secret';
 import { NO_PROJECTS, type ImportProjects } from '../import/import-projects';
@@ -33,16 +35,19 @@ export function openImageServices(options: {
   readonly maxImportBytes: number;
   readonly authenticate: Authenticate;
   readonly deps?: ImageServiceDeps;
+  /** Encryption at rest of the catalog's identifying columns and the stored files; default none. */
+  readonly cipher?: DataCipher;
 }): ImageServices {
-  const { dataDir, authenticate, deps = {} } = options;
-  const catalog = SqliteCatalog.open({ filename: join(dataDir, 'catalog.db') });
-  const local = new LocalStudySource({ catalog, dataDir });
+  const { dataDir, authenticate, deps = {}, cipher } = options;
+  const catalog = SqliteCatalog.open({ filename: join(dataDir, 'catalog.db'), ...(cipher ? { cipher } : {}) });
+  const local = new LocalStudySource({ catalog, dataDir, files: new ContentStore(dataDir, cipher) });
   const pick = deps.sourceForStudy;
   const routes: ImageRoutes = {
     importApi: importRoutes({
       authenticate,
       catalog,
       dataDir,
+      ...(cipher ? { cipher } : {}),
       projects: deps.projects ?? NO_PROJECTS,
       // Uploads never keep a mapping: that is a deliberate, CLI-only choice (--keep-mapping).
       deidOptions: () => ({ secret: resolveDeidSecret(dataDir) }),

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { FrameExtractionError, TransferSyntax, extractFrame, readDicomJsonMetadata } from '@readingroom/dicom';
 import type { Catalog, CatalogInstance } from '../catalog/catalog';
+import { ContentStore } from '../catalog/file-store';
 import { PARSE_OPTIONS } from '../import/importer';
 import { instanceJson, seriesJson, studyJson } from './qido-json';
 import { toInstanceSearch, toSeriesSearch, toStudySearch } from './qido-query';
@@ -11,6 +9,8 @@ import type { DicomJson, FramePart, InstanceFile, QidoQuery, StudySource } from 
 export interface LocalStudySourceOptions {
   readonly catalog: Catalog;
   readonly dataDir: string;
+  /** Reads the stored files (decrypting them when encryption at rest is on); default: plaintext files of `dataDir`. */
+  readonly files?: ContentStore;
   /** Instances whose metadata is kept in memory (files are immutable, so it never goes stale). */
   readonly metadataCacheSize?: number;
 }
@@ -31,14 +31,14 @@ const instanceUrl = (baseUrl: string, i: CatalogInstance) =>
 /** StudySource over the catalog and the content-addressed files of the data directory. */
 export class LocalStudySource implements StudySource {
   readonly #catalog: Catalog;
-  readonly #dataDir: string;
+  readonly #files: ContentStore;
   readonly #cacheSize: number;
   /** `baseUrl \n sopUid` → metadata; a Map keeps insertion order, which makes it an LRU. */
   readonly #metadata = new Map<string, DicomJson>();
 
   constructor(options: LocalStudySourceOptions) {
     this.#catalog = options.catalog;
-    this.#dataDir = options.dataDir;
+    this.#files = options.files ?? new ContentStore(options.dataDir);
     this.#cacheSize = options.metadataCacheSize ?? 5000;
   }
 
@@ -70,7 +70,7 @@ export class LocalStudySource implements StudySource {
   async frames(studyUid: string, seriesUid: string, sopUid: string, frameNumbers: readonly number[]): Promise<FramePart[] | null> {
     const instance = await this.#catalog.getInstance(studyUid, seriesUid, sopUid);
     if (!instance || frameNumbers.some((n) => !Number.isInteger(n) || n < 1 || n > instance.numberOfFrames)) return null;
-    const bytes = await readFile(this.#path(instance));
+    const bytes = await this.#files.read(instance.file);
     const parts: FramePart[] = [];
     for (const n of frameNumbers) {
       try {
@@ -88,15 +88,11 @@ export class LocalStudySource implements StudySource {
   async instance(studyUid: string, seriesUid: string, sopUid: string): Promise<InstanceFile | null> {
     const instance = await this.#catalog.getInstance(studyUid, seriesUid, sopUid);
     if (!instance) return null;
-    return { stream: createReadStream(this.#path(instance)), size: instance.file.size, etag: instance.file.hash };
+    return { stream: this.#files.stream(instance.file), size: instance.file.size, etag: instance.file.hash };
   }
 
   async etag(studyUid: string, seriesUid: string, sopUid: string): Promise<string | null> {
     return (await this.#catalog.getInstance(studyUid, seriesUid, sopUid))?.file.hash ?? null;
-  }
-
-  #path(instance: CatalogInstance) {
-    return join(this.#dataDir, ...instance.file.path.split('/'));
   }
 
   async #metadataOf(instance: CatalogInstance, baseUrl: string): Promise<DicomJson> {
@@ -110,7 +106,7 @@ export class LocalStudySource implements StudySource {
     const frames = Array.from({ length: instance.numberOfFrames }, (_, i) => i + 1).join(',');
     const pixelDataUri = `${instanceUrl(baseUrl, instance)}/frames/${frames}`;
     // Only pixel data becomes a BulkDataURI (served by /frames); other binaries stay inline.
-    const metadata = readDicomJsonMetadata(await readFile(this.#path(instance)), () => pixelDataUri, {
+    const metadata = readDicomJsonMetadata(await this.#files.read(instance.file), () => pixelDataUri, {
       ...PARSE_OPTIONS,
       bulkDataThreshold: Number.POSITIVE_INFINITY,
     });

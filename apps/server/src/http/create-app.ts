@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@readingroom/sync-server';
+import { memoryAudit, type AppAudit } from '../audit/app-audit';
+import { AUDIT_BASE, auditRoutes } from '../audit/audit-routes';
+import { logoutAudit } from '../audit/http-audit';
 import type { Authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
 import { openApiRoutes, registerCoreRoutes } from '../openapi/core-routes';
@@ -17,7 +20,7 @@ import type { UserStore } from '../users/user-store';
 import { ApiError } from './api-error';
 import { errorHandler } from './error-handler';
 import { requestLogger } from './request-logger';
-import { authRoutes } from './routes/auth-routes';
+import { authRoutes, type AuthRoutesDeps } from './routes/auth-routes';
 import { meRoutes } from './routes/me-routes';
 import { opsRoutes } from './routes/ops-routes';
 import { staticWebRoutes } from './static-web';
@@ -28,7 +31,8 @@ export interface ImageRoutes {
   readonly dicomweb: Hono<any, any, any>;
 }
 
-export interface AppDeps {
+/** `sessions`, `loginLimiter`, `onLogin`: token lifecycle and login throttling (see auth-routes.ts). */
+export interface AppDeps extends Pick<AuthRoutesDeps, 'sessions' | 'loginLimiter' | 'onLogin'> {
   readonly users: UserStore;
   readonly tokens: TokenService;
   readonly authenticate: Authenticate;
@@ -43,6 +47,8 @@ export interface AppDeps {
   readonly imageSources?: ProjectImageSources;
   /** Folder of the built web client, served at `/` after the API; null or absent: not served. */
   readonly webRoot?: string | null;
+  /** The audit trail (`/api/audit`, membership and logout events); defaults to one in memory (tests). */
+  readonly audit?: AppAudit;
 }
 
 /** The HTTP API. No network: tests call `app.request()`. */
@@ -58,6 +64,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/api/*', (c, next) => (deps.images && c.req.path === '/api/import' ? next() : apiBodyLimit(c, next)));
   app.route('/', opsRoutes(deps));
+  const audit = deps.audit ?? memoryAudit(deps.logger);
+  app.use('/api/auth/logout', logoutAudit(audit.recorder));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/me', meRoutes(deps.authenticate));
   if (deps.images) {
@@ -69,7 +77,8 @@ export function createApp(deps: AppDeps) {
   registerCoreRoutes(api);
   const projects = deps.projects ?? new MemoryProjectStore();
   const access = createProjectAccess(projects);
-  app.route(PROJECTS_BASE, projectsApi({ ...deps, projects, access, api }));
+  app.route(PROJECTS_BASE, projectsApi({ ...deps, projects, access, api, audit: audit.recorder }));
+  app.route(AUDIT_BASE, auditRoutes({ ...deps, log: audit.log, flush: () => audit.recorder.flush(), access, api }));
   app.route('/api/users', userListRoutes({ ...deps, api }));
   app.route('/api', openApiRoutes(api));
   if (deps.webRoot) app.route('/', staticWebRoutes(deps.webRoot));

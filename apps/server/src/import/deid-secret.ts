@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createDateShifter, createUidMapper, type DeidentifyMapping, type DeidentifyOptions } from '@readingroom/dicom';
+import { plaintextCipher, type FieldCipher } from '../crypto/data-cipher';
 
 /** How an import de-identifies: the key for pseudonyms, date shifts and UIDs, and where mappings go. */
 export interface DeidOptions {
@@ -57,7 +58,37 @@ export function deidentifyPolicies(options: DeidOptions): DeidentifyOptions {
   };
 }
 
-/** Appends one mapping (sensitive: it holds the original identifiers) to the mapping file. */
-export function appendMapping(file: string, mapping: DeidentifyMapping): void {
-  appendFileSync(file, `${JSON.stringify(mapping)}\n`, { mode: 0o600 });
+/** Associated data of an encrypted mapping line. */
+const MAPPING_AD = 'import/deid-mapping';
+
+/**
+ * Appends one mapping (sensitive: it holds the original identifiers) to the mapping file: a JSON
+ * line, or with encryption at rest the base64 envelope of that line.
+ */
+export function appendMapping(file: string, mapping: DeidentifyMapping, cipher: FieldCipher = plaintextCipher): void {
+  appendFileSync(file, `${cipher.encrypt(JSON.stringify(mapping), MAPPING_AD)}\n`, { mode: 0o600 });
+}
+
+/** Every mapping of a mapping file, in order; [] when there is none. */
+export function readMappings(file: string, cipher: FieldCipher = plaintextCipher): DeidentifyMapping[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+  return lines.map((line) => JSON.parse(cipher.decrypt(line, MAPPING_AD)) as DeidentifyMapping);
+}
+
+/** Rewrites the mapping file from `from` to `to` (atomically: temporary file, fsync, rename). */
+export function rekeyMappingFile(file: string, from: FieldCipher, to: FieldCipher): number {
+  if (!existsSync(file)) return 0;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+  const text = lines.map((line) => `${to.encrypt(from.decrypt(line, MAPPING_AD), MAPPING_AD)}\n`).join('');
+  const temp = join(dirname(file), `.${DEID_MAPPING_FILE}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  return lines.length;
 }

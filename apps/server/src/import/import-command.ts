@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Config } from '../config/config-schema';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import { CliError, type CliIo } from '../cli/cli-io';
+import type { KeySource } from '../crypto/encryption-key';
+import { openEncryption } from '../crypto/open-encryption';
 import { DEID_MAPPING_FILE, resolveDeidSecret, type DeidOptions } from './deid-secret';
 import { importPaths, type ImportProgress } from './import-paths';
 import { NO_PROJECTS, type ImportProjects } from './import-projects';
@@ -48,13 +50,14 @@ function progressWriter(io: ImportIo) {
  * counts only: never a patient name, ID or date.
  */
 export async function importCommand(
-  config: Pick<Config, 'dataDir'>,
+  config: Pick<Config, 'dataDir'> & KeySource,
   paths: readonly string[],
   options: ImportCommandOptions,
   io: ImportIo,
   projects: ImportProjects = NO_PROJECTS,
 ): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const cipher = openEncryption(config.dataDir, config);
   let projectId: string | undefined;
   let deidentify = options.deidentify === true;
   if (options.project !== undefined) {
@@ -74,12 +77,13 @@ export async function importCommand(
       }
     : undefined;
 
-  const catalog = SqliteCatalog.open({ filename: join(config.dataDir, 'catalog.db') });
+  const catalog = SqliteCatalog.open({ filename: join(config.dataDir, 'catalog.db'), cipher });
   const progress = progressWriter(io);
   try {
     const summary = await importPaths(paths, {
       dataDir: config.dataDir,
       catalog,
+      cipher,
       ...(deid ? { deidentify: deid } : {}),
       ...(projectId !== undefined ? { projectId, linkStudy: (id: string, uid: string) => projects.linkStudy(id, uid) } : {}),
       onProgress: (p) => progress.update(p),

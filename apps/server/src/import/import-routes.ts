@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Authenticate } from '../auth/authenticate';
 import { requireAuth } from '../auth/require-auth';
 import type { Catalog } from '../catalog/catalog';
+import type { DataCipher } from '../crypto/data-cipher';
 import { ApiError } from '../http/api-error';
 import type { DeidOptions } from './deid-secret';
 import type { ImportProjects } from './import-projects';
@@ -13,6 +14,8 @@ export interface ImportRoutesDeps {
   readonly authenticate: Authenticate;
   readonly catalog: Catalog;
   readonly dataDir: string;
+  /** Encryption at rest of stored files; default none. */
+  readonly cipher?: DataCipher;
   readonly projects: ImportProjects;
   /** De-identification settings (the key from `<dataDir>/deid-secret`); read when first needed. */
   readonly deidOptions: () => DeidOptions;
@@ -59,6 +62,7 @@ export function importRoutes(deps: ImportRoutesDeps) {
       const importer = new Importer({
         dataDir: deps.dataDir,
         catalog: deps.catalog,
+        ...(deps.cipher ? { cipher: deps.cipher } : {}),
         ...(deidentify ? { deidentify: deps.deidOptions() } : {}),
         ...(projectId !== undefined ? { projectId, linkStudy: (id: string, uid: string) => deps.projects.linkStudy(id, uid) } : {}),
       });

@@ -1,7 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
 import { DeidentifyError, deidentify, parseInstance, type ParseOptions, type ParseResult } from '@readingroom/dicom';
 import type { Catalog } from '../catalog/catalog';
-import { sha256Hex, storeContent } from '../catalog/file-store';
+import { ContentStore } from '../catalog/file-store';
+import type { DataCipher } from '../crypto/data-cipher';
 import { appendMapping, deidentifyPolicies, type DeidOptions } from './deid-secret';
 import type { ImportSkipReason, ImportSummary, SkippedFile } from './import-summary';
 
@@ -11,6 +12,8 @@ export const PARSE_OPTIONS: ParseOptions = { inflateRaw: (data) => inflateRawSyn
 export interface ImporterOptions {
   readonly dataDir: string;
   readonly catalog: Catalog;
+  /** Encryption at rest of stored files and the mapping file; default none. */
+  readonly cipher?: DataCipher;
   /** De-identify every file before storing it. */
   readonly deidentify?: DeidOptions;
   /** Link every study seen (new or already present) to this project through `linkStudy`. */
@@ -43,6 +46,7 @@ function describe(result: Extract<ParseResult, { ok: false }>): string {
  */
 export class Importer {
   readonly #options: ImporterOptions;
+  readonly #files: ContentStore;
   readonly #studies = new Set<string>();
   readonly #series = new Set<string>();
   readonly #linked = new Set<string>();
@@ -52,6 +56,7 @@ export class Importer {
 
   constructor(options: ImporterOptions) {
     this.#options = options;
+    this.#files = new ContentStore(options.dataDir, options.cipher);
   }
 
   /** Records a file that could not even be read. */
@@ -63,7 +68,7 @@ export class Importer {
   }
 
   async importBytes(path: string, original: Uint8Array): Promise<ImportOutcome> {
-    const { catalog, dataDir } = this.#options;
+    const { catalog } = this.#options;
     let parsed = parseInstance(original, PARSE_OPTIONS);
     if (!parsed.ok) return this.skip(path, parsed.reason, describe(parsed));
     let bytes = original;
@@ -71,7 +76,7 @@ export class Importer {
       try {
         const result = deidentify(original, deidentifyPolicies(this.#options.deidentify));
         bytes = result.bytes;
-        if (result.mapping && this.#options.deidentify.mappingFile) appendMapping(this.#options.deidentify.mappingFile, result.mapping);
+        if (result.mapping && this.#options.deidentify.mappingFile) appendMapping(this.#options.deidentify.mappingFile, result.mapping, this.#options.cipher);
       } catch (error) {
         if (!(error instanceof DeidentifyError)) throw error;
         return this.skip(path, 'unsupported', `cannot de-identify: ${error.message}`);
@@ -80,10 +85,10 @@ export class Importer {
       if (!parsed.ok) return this.skip(path, 'unsupported', `de-identified file unreadable: ${parsed.reason}`);
     }
     const record = parsed.instance;
-    const hash = sha256Hex(bytes);
+    const hash = this.#files.hash(bytes);
     let outcome: ImportOutcome = 'already-present';
     if (!(await catalog.isPresent({ hash, sopInstanceUid: record.instance.sopInstanceUid }))) {
-      const file = storeContent(dataDir, bytes, hash);
+      const file = this.#files.store(bytes, hash);
       const added = await catalog.addInstance(record, file);
       if (added.status === 'added') outcome = 'imported';
     }

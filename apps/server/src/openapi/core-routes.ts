@@ -8,6 +8,8 @@ const LoginBodySchema = z.object({ username: z.string().min(1).max(256), passwor
 const TokenSchema = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
 const MeSchema = z.object({ id: z.string(), username: z.string(), isAdmin: z.boolean() });
 const StatusSchema = z.object({ status: z.string() });
+/** refresh and logout read no body; any (or none) is accepted. */
+const EmptyBodySchema = z.object({});
 
 /** Describes `/healthz`, `/readyz`, `/metrics`, `/api/auth/login` and `/api/me`. */
 export function registerCoreRoutes(api: OpenApiRegistry): void {
@@ -23,7 +25,17 @@ export function registerCoreRoutes(api: OpenApiRegistry): void {
   api.registerRoute({
     method: 'post', path: '/api/auth/login', summary: 'Exchange username and password for a bearer token', tags: ['auth'], auth: false,
     request: { body: LoginBodySchema },
-    responses: { 200: { description: 'a token', schema: TokenSchema }, ...errorResponses(400, 401, 413) },
+    responses: { 200: { description: 'a token', schema: TokenSchema }, ...errorResponses(400, 401, 413, 429) },
+  });
+  api.registerRoute({
+    method: 'post', path: '/api/auth/refresh', summary: 'Exchange a valid token for a new one; the old one is revoked', tags: ['auth'],
+    request: { body: EmptyBodySchema },
+    responses: { 200: { description: 'a new token', schema: TokenSchema }, ...errorResponses(400, 401) },
+  });
+  api.registerRoute({
+    method: 'post', path: '/api/auth/logout', summary: 'Revoke the bearer token and close its sync connections', tags: ['auth'],
+    request: { body: EmptyBodySchema },
+    responses: { 204: { description: 'revoked' }, ...errorResponses(401) },
   });
   api.registerRoute({ method: 'get', path: '/api/me', summary: 'The bearer', tags: ['auth'], responses: { 200: { description: 'the user', schema: MeSchema }, ...errorResponses(401) } });
 }

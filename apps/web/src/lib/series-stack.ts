@@ -6,6 +6,10 @@ export interface StackImage {
   readonly sopInstanceUid: string;
   readonly frame: number;
   readonly metadata: DicomJson;
+  /** Position along the slice normal, mm (0 when the geometry is missing). */
+  readonly position: number;
+  readonly columns: number;
+  readonly rows: number;
 }
 
 /**
@@ -18,7 +22,7 @@ export function buildStack(seriesUrl: string, instances: readonly DicomJson[]): 
     .map((metadata) => ({ metadata, key: sortKey(metadata) }))
     .sort((a, b) => a.key.position - b.key.position || a.key.instanceNumber - b.key.instanceNumber);
   const images: StackImage[] = [];
-  for (const { metadata } of ordered) {
+  for (const { metadata, key } of ordered) {
     const sopInstanceUid = firstString(metadata, TAG.SOPInstanceUID);
     if (!sopInstanceUid) continue;
     const frames = Math.max(1, numbers(metadata, TAG.NumberOfFrames)[0] ?? 1);
@@ -29,6 +33,9 @@ export function buildStack(seriesUrl: string, instances: readonly DicomJson[]): 
         sopInstanceUid,
         frame,
         metadata: cleaned,
+        position: key.position,
+        columns: numbers(metadata, TAG.Columns)[0] ?? 0,
+        rows: numbers(metadata, TAG.Rows)[0] ?? 0,
       });
     }
   }

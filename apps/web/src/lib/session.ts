@@ -1,3 +1,5 @@
+import { RENDERING_MODES, type RenderingMode } from '../viewer/rendering-mode';
+
 const TOKEN_KEY = 'readingroom.token';
 
 /** What the page was opened for: `?study=&series=`. */
@@ -28,4 +30,18 @@ export function takeToken(location: Location, storage: Storage, history: History
     return fromFragment;
   }
   return storage.getItem(TOKEN_KEY);
+}
+
+export function storeToken(storage: Storage, token: string): void {
+  storage.setItem(TOKEN_KEY, token);
+}
+
+export function clearToken(storage: Storage): void {
+  storage.removeItem(TOKEN_KEY);
+}
+
+/** `?rendering=gpu|cpu` forces a renderer (default `auto`, see `RenderingMode`). */
+export function readRenderingMode(search: string): RenderingMode {
+  const value = new URLSearchParams(search).get('rendering');
+  return (RENDERING_MODES as readonly string[]).includes(value ?? '') ? (value as RenderingMode) : 'auto';
 }

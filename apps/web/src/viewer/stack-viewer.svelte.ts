@@ -1,37 +1,68 @@
-import { Enums, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
+import { Enums, imageLoader, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
 import { wadors } from '@cornerstonejs/dicom-image-loader';
+import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import type { DicomwebClient } from '../lib/dicomweb-client';
 import { buildStack, type StackImage } from '../lib/series-stack';
 import type { SeriesRequest } from '../lib/session';
-import { initCornerstone } from './cornerstone-setup';
+import { activeRenderer, initCornerstone } from './cornerstone-setup';
+import type { RenderingMode } from './rendering-mode';
 import { samplePixel, type PixelSample } from './pixel-probe';
+import { createToolGroup, initViewerTools, setPointerMode, type PointerMode } from './viewer-tools';
 
 export const VIEWER_STATUS = ['idle', 'loading', 'ready', 'error'] as const;
 export type ViewerStatus = (typeof VIEWER_STATUS)[number];
 
-const ENGINE_ID = 'readingroom-engine';
-const VIEWPORT_ID = 'readingroom-stack';
+export const ENGINE_ID = 'readingroom-engine';
+export const VIEWPORT_ID = 'readingroom-stack';
+const PREFETCH_CONCURRENCY = 4;
+
+export interface VoiRange {
+  readonly lower: number;
+  readonly upper: number;
+}
+/** What another participant needs to see exactly what this viewer shows. */
+export interface ViewState {
+  readonly seriesUid: string;
+  readonly index: number;
+  readonly voi: VoiRange | null;
+  /** Relative to "whole image fits"; pan in world units from the centred position. */
+  readonly zoom: number;
+  readonly pan: readonly [number, number];
+}
 
 /**
- * One series shown in a cornerstone3D StackViewport. Owns the rendering engine for its element;
- * components read the reactive fields and call the methods.
+ * One series at a time in a cornerstone3D StackViewport, with its tool group. Owns the rendering
+ * engine for its element; components read the reactive fields and call the methods.
  */
 export class StackViewer {
   #status = $state<ViewerStatus>('idle');
   #error = $state<string | null>(null);
   #imageCount = $state(0);
+  #loadedCount = $state(0);
   #currentIndex = $state(-1);
   #renderedImageId = $state<string | null>(null);
+  #voi = $state<VoiRange | null>(null);
+  #viewVersion = $state(0);
+  #pointerMode = $state<PointerMode>('windowLevel');
+  #series = $state<SeriesRequest | null>(null);
+  #images = $state.raw<StackImage[]>([]);
 
-  #images: StackImage[] = [];
   #engine: RenderingEngine | undefined;
   #viewport: Types.IStackViewport | undefined;
+  #toolGroup: ToolTypes.IToolGroup | undefined;
+  #canDraw = false;
   #renderWaiters = new Map<string, Array<() => void>>();
   #resizeObserver: ResizeObserver | undefined;
   #element: HTMLDivElement | undefined;
   #firstRender = deferred();
+  #loadGeneration = 0;
+  #viewListeners = new Set<() => void>();
+  #seriesListeners = new Set<() => void>();
 
-  constructor(private readonly client: DicomwebClient) {
+  constructor(
+    private readonly client: DicomwebClient,
+    private readonly rendering: RenderingMode = 'auto',
+  ) {
     // An unobserved rejection of `ready` is not an error of its own; `error` carries it.
     this.#firstRender.promise.catch(() => {});
   }
@@ -45,12 +76,35 @@ export class StackViewer {
   get imageCount(): number {
     return this.#imageCount;
   }
+  /** Images of the series fetched and decoded so far (progressive loading). */
+  get loadedCount(): number {
+    return this.#loadedCount;
+  }
   /** Index in the position-sorted stack of the image last rendered, -1 before the first. */
   get currentIndex(): number {
     return this.#currentIndex;
   }
   get renderedImageId(): string | null {
     return this.#renderedImageId;
+  }
+  get voi(): VoiRange | null {
+    return this.#voi;
+  }
+  /** Changes whenever what is drawn moves (new image, camera): overlays recompute from it. */
+  get viewVersion(): number {
+    return this.#viewVersion;
+  }
+  get pointerMode(): PointerMode {
+    return this.#pointerMode;
+  }
+  get series(): SeriesRequest | null {
+    return this.#series;
+  }
+  get images(): readonly StackImage[] {
+    return this.#images;
+  }
+  get currentImage(): StackImage | undefined {
+    return this.#images[this.#currentIndex];
   }
   /** Settles when the first image has been rendered (or loading failed). */
   get ready(): Promise<void> {
@@ -59,21 +113,68 @@ export class StackViewer {
   get imageIds(): string[] {
     return this.#images.map((image) => image.imageId);
   }
+  get element(): HTMLDivElement | undefined {
+    return this.#element;
+  }
+  /** The renderer in use once attached (see `RenderingMode`). */
+  get renderer(): 'cpu' | 'gpu' | null {
+    return this.#element ? activeRenderer() : null;
+  }
 
+  /** Creates the engine, viewport and tools on `element` (once). */
+  attach(element: HTMLDivElement, options: { canDraw: boolean } = { canDraw: false }): void {
+    if (this.#element === element) return;
+    initCornerstone(() => this.client.authHeaders(), this.rendering);
+    initViewerTools();
+    this.#element = element;
+    this.#canDraw = options.canDraw;
+    this.#engine = new RenderingEngine(ENGINE_ID);
+    this.#engine.enableElement({ viewportId: VIEWPORT_ID, type: Enums.ViewportType.STACK, element });
+    this.#viewport = this.#engine.getViewport(VIEWPORT_ID) as Types.IStackViewport;
+    this.#toolGroup = createToolGroup(ENGINE_ID, VIEWPORT_ID);
+    setPointerMode(this.#toolGroup, this.#pointerMode, this.#canDraw);
+    element.addEventListener(Enums.Events.IMAGE_RENDERED, this.#onRendered);
+    element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.#onViewChanged);
+    element.addEventListener(Enums.Events.VOI_MODIFIED, this.#onVoiModified);
+    this.#resizeObserver = new ResizeObserver(() => this.#engine?.resize(true, true));
+    this.#resizeObserver.observe(element);
+  }
+
+  /** Legacy entry (`?study=&series=`): attach and show one series. */
   async open(element: HTMLDivElement, request: SeriesRequest): Promise<void> {
-    this.#status = 'loading';
     try {
-      initCornerstone(() => this.client.authHeaders());
-      const metadata = await this.client.seriesMetadata(request.studyUid, request.seriesUid);
-      this.#images = buildStack(this.client.seriesUrl(request.studyUid, request.seriesUid), metadata);
-      if (this.#images.length === 0) throw new Error('the series has no images');
-      for (const image of this.#images) wadors.metaDataManager.add(image.imageId, image.metadata as never);
-      this.#imageCount = this.#images.length;
-      this.#attach(element);
-      await this.#viewport!.setStack(this.imageIds, 0);
-      this.#viewport!.render();
+      this.attach(element);
     } catch (error) {
       this.#fail(error);
+      return;
+    }
+    await this.loadSeries(request);
+  }
+
+  /** Shows a series (replacing the current one) and starts loading all its images. */
+  async loadSeries(request: SeriesRequest, startIndex = 0): Promise<void> {
+    const generation = ++this.#loadGeneration;
+    if (this.#status !== 'ready') this.#status = 'loading';
+    try {
+      const metadata = await this.client.seriesMetadata(request.studyUid, request.seriesUid);
+      if (generation !== this.#loadGeneration) return;
+      const images = buildStack(this.client.seriesUrl(request.studyUid, request.seriesUid), metadata);
+      if (images.length === 0) throw new Error('the series has no images');
+      for (const image of images) wadors.metaDataManager.add(image.imageId, image.metadata as never);
+      this.#images = images;
+      this.#series = request;
+      this.#imageCount = images.length;
+      this.#loadedCount = 0;
+      const viewport = this.#requireViewport();
+      const index = Math.min(images.length - 1, Math.max(0, startIndex));
+      const rendered = this.#nextRenderOf(images[index]!.imageId);
+      await viewport.setStack(this.imageIds, index);
+      viewport.render();
+      for (const listener of this.#seriesListeners) listener();
+      void this.#prefetch(generation);
+      await rendered;
+    } catch (error) {
+      if (generation === this.#loadGeneration) this.#fail(error);
     }
   }
 
@@ -90,8 +191,88 @@ export class StackViewer {
 
   scroll(delta: number): void {
     if (this.#images.length === 0) return;
-    const next = Math.min(this.#images.length - 1, Math.max(0, this.#currentIndex + delta));
-    if (next !== this.#currentIndex) void this.showImage(next);
+    const from = this.#viewport?.getCurrentImageIdIndex() ?? this.#currentIndex;
+    const next = Math.min(this.#images.length - 1, Math.max(0, from + delta));
+    if (next !== from) void this.showImage(next);
+  }
+
+  setPointerMode(mode: PointerMode): void {
+    this.#pointerMode = mode;
+    if (this.#toolGroup) setPointerMode(this.#toolGroup, mode, this.#canDraw);
+  }
+
+  setVoi(range: VoiRange): void {
+    const viewport = this.#requireViewport();
+    viewport.setProperties({ voiRange: { lower: range.lower, upper: range.upper } });
+    viewport.render();
+  }
+
+  zoomBy(factor: number): void {
+    const viewport = this.#requireViewport();
+    viewport.setZoom(viewport.getZoom() * factor);
+    viewport.render();
+  }
+
+  /** Back to the whole image, the file's window and no pan or zoom. */
+  resetView(): void {
+    const viewport = this.#requireViewport();
+    viewport.resetProperties();
+    viewport.resetCamera();
+    viewport.render();
+  }
+
+  getView(): ViewState | null {
+    const viewport = this.#viewport;
+    if (!viewport || !this.#series || this.#images.length === 0) return null;
+    const pan = viewport.getPan();
+    return {
+      seriesUid: this.#series.seriesUid,
+      index: Math.max(0, viewport.getCurrentImageIdIndex()),
+      voi: this.#voi,
+      zoom: viewport.getZoom(),
+      pan: [pan[0], pan[1]],
+    };
+  }
+
+  /** Shows what `view` describes (same series assumed loaded): slice, window/level, zoom and pan. */
+  async applyView(view: ViewState): Promise<void> {
+    const viewport = this.#requireViewport();
+    if (view.index !== viewport.getCurrentImageIdIndex() && view.index < this.#images.length) await this.showImage(view.index);
+    if (view.voi) viewport.setProperties({ voiRange: { lower: view.voi.lower, upper: view.voi.upper } });
+    if (view.zoom > 0) viewport.setZoom(view.zoom);
+    viewport.setPan([view.pan[0], view.pan[1]]);
+    viewport.render();
+  }
+
+  /** Calls `listener` when the slice, camera or window changes; returns an unsubscribe. */
+  onViewChange(listener: () => void): () => void {
+    this.#viewListeners.add(listener);
+    return () => this.#viewListeners.delete(listener);
+  }
+  /** Calls `listener` after a new series was put in the viewport. */
+  onSeriesChange(listener: () => void): () => void {
+    this.#seriesListeners.add(listener);
+    return () => this.#seriesListeners.delete(listener);
+  }
+
+  /** CSS pixel position (relative to the viewport element) of image point (x, y) of the shown image. */
+  imageToElement(x: number, y: number): [number, number] | null {
+    const viewport = this.#viewport;
+    const imageId = viewport?.getCurrentImageId();
+    if (!viewport || !imageId) return null;
+    const world = utilities.imageToWorldCoords(imageId, [x, y]);
+    if (!world) return null;
+    const [cx, cy] = viewport.worldToCanvas(world);
+    return [cx, cy];
+  }
+
+  /** Image point under CSS pixel (x, y) of the viewport element. */
+  elementToImage(x: number, y: number): [number, number] | null {
+    const viewport = this.#viewport;
+    const imageId = viewport?.getCurrentImageId();
+    if (!viewport || !imageId) return null;
+    const point = utilities.worldToImageCoords(imageId, viewport.canvasToWorld([x, y]));
+    return point ? [point[0], point[1]] : null;
   }
 
   /** A pixel of image `index` (loaded on demand), as stored and after the modality rescale. */
@@ -115,22 +296,37 @@ export class StackViewer {
     return [x * scale, y * scale];
   }
 
+  viewport(): Types.IStackViewport | undefined {
+    return this.#viewport;
+  }
+
   destroy(): void {
+    this.#loadGeneration++;
     this.#resizeObserver?.disconnect();
     this.#element?.removeEventListener(Enums.Events.IMAGE_RENDERED, this.#onRendered);
+    this.#element?.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.#onViewChanged);
+    this.#element?.removeEventListener(Enums.Events.VOI_MODIFIED, this.#onVoiModified);
     this.#engine?.destroy();
     this.#engine = undefined;
     this.#viewport = undefined;
+    this.#element = undefined;
   }
 
-  #attach(element: HTMLDivElement): void {
-    this.#element = element;
-    this.#engine = new RenderingEngine(ENGINE_ID);
-    this.#engine.enableElement({ viewportId: VIEWPORT_ID, type: Enums.ViewportType.STACK, element });
-    this.#viewport = this.#engine.getViewport(VIEWPORT_ID) as Types.IStackViewport;
-    element.addEventListener(Enums.Events.IMAGE_RENDERED, this.#onRendered);
-    this.#resizeObserver = new ResizeObserver(() => this.#engine?.resize(true, true));
-    this.#resizeObserver.observe(element);
+  async #prefetch(generation: number): Promise<void> {
+    const ids = this.imageIds;
+    let next = 0;
+    const worker = async () => {
+      while (generation === this.#loadGeneration && next < ids.length) {
+        const id = ids[next++]!;
+        try {
+          await imageLoader.loadAndCacheImage(id);
+        } catch {
+          // The viewport reports an image it cannot show; prefetching just moves on.
+        }
+        if (generation === this.#loadGeneration) this.#loadedCount++;
+      }
+    };
+    await Promise.all(Array.from({ length: PREFETCH_CONCURRENCY }, worker));
   }
 
   #onRendered = (): void => {
@@ -138,6 +334,9 @@ export class StackViewer {
     if (!viewport) return;
     const imageId = viewport.getCurrentImageId();
     if (!imageId) return;
+    const changed = this.#renderedImageId !== imageId;
+    const range = viewport.getProperties().voiRange;
+    if (range && (range.lower !== this.#voi?.lower || range.upper !== this.#voi?.upper)) this.#voi = { lower: range.lower, upper: range.upper };
     this.#renderedImageId = imageId;
     this.#currentIndex = viewport.getCurrentImageIdIndex();
     if (this.#status === 'loading') {
@@ -147,6 +346,18 @@ export class StackViewer {
     const waiters = this.#renderWaiters.get(imageId) ?? [];
     this.#renderWaiters.delete(imageId);
     for (const wake of waiters) wake();
+    if (changed) this.#onViewChanged();
+  };
+
+  #onViewChanged = (): void => {
+    this.#viewVersion++;
+    for (const listener of this.#viewListeners) listener();
+  };
+
+  #onVoiModified = (event: Event): void => {
+    const range = (event as CustomEvent<{ range?: { lower: number; upper: number } }>).detail.range;
+    if (range) this.#voi = { lower: range.lower, upper: range.upper };
+    this.#onViewChanged();
   };
 
   #nextRenderOf(imageId: string): Promise<void> {

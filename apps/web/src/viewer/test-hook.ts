@@ -12,6 +12,8 @@ export interface ReadingRoomTestHook {
   readonly imageIds: string[];
   readonly renderedImageId: string | null;
   readonly currentImageIndex: number;
+  /** Which renderer draws the images (null before the viewer is attached). */
+  readonly renderer: 'cpu' | 'gpu' | null;
   getPixel(imageIndex: number, column: number, row: number): Promise<PixelSample>;
   showImage(imageIndex: number): Promise<void>;
   /** Canvas pixel (device pixels) where the centre of image pixel (column, row) of the shown image lands. */
@@ -43,6 +45,9 @@ export function exposeTestHook(target: Window, viewer: StackViewer): void {
     },
     get currentImageIndex() {
       return viewer.currentIndex;
+    },
+    get renderer() {
+      return viewer.renderer;
     },
     getPixel: (imageIndex, column, row) => viewer.pixel(imageIndex, column, row),
     showImage: (imageIndex) => viewer.showImage(imageIndex),

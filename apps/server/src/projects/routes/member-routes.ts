@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { membershipEvent } from '../../audit/http-audit';
 import type { AuthVariables } from '../../auth/require-auth';
 import { ApiError } from '../../http/api-error';
 import { readJson } from '../../http/read-json';
@@ -35,9 +36,16 @@ export function memberRoutes(deps: ProjectRoutesDeps) {
     responses: { 204: { description: 'removed' }, ...errorResponses(400, 401, 403, 404) },
   });
 
-  const setRole = async (projectId: string, user: { id: string; username: string } | null, role: ProjectRole) => {
+  const audit = (actor: string, projectId: string, userId: string, before: string | null, after: string | null) => {
+    const event = membershipEvent(actor, projectId, userId, before, after);
+    if (event) deps.audit?.record([event]);
+  };
+
+  const setRole = async (actor: string, projectId: string, user: { id: string; username: string } | null, role: ProjectRole) => {
     if (!user) throw new ApiError(404, 'user_not_found', 'no such user');
+    const before = await deps.access.roleIn(projectId, user.id);
     await projects.setMember(projectId, user.id, role);
+    audit(actor, projectId, user.id, before, role);
     return { userId: user.id, username: user.username, role };
   };
 
@@ -54,18 +62,20 @@ export function memberRoutes(deps: ProjectRoutesDeps) {
       const { id } = ProjectParams.parse(c.req.param());
       await guardProject(deps, c.var.user, id, 'project-admin');
       const { username, role } = PostMemberBody.parse(await readJson(c));
-      return c.json(await setRole(id, await users.findByUsername(username), role));
+      return c.json(await setRole(c.var.user.id, id, await users.findByUsername(username), role));
     })
     .put('/:id/members/:userId', async (c) => {
       const { id, userId } = MemberParams.parse(c.req.param());
       await guardProject(deps, c.var.user, id, 'project-admin');
       const { role } = PutMemberBody.parse(await readJson(c));
-      return c.json(await setRole(id, await users.findById(userId), role));
+      return c.json(await setRole(c.var.user.id, id, await users.findById(userId), role));
     })
     .delete('/:id/members/:userId', async (c) => {
       const { id, userId } = MemberParams.parse(c.req.param());
       await guardProject(deps, c.var.user, id, 'project-admin');
+      const before = await deps.access.roleIn(id, userId);
       if (!(await projects.removeMember(id, userId))) throw new ApiError(404, 'member_not_found', 'the user is not a member');
+      audit(c.var.user.id, id, userId, before, null);
       return c.body(null, 204);
     });
 }

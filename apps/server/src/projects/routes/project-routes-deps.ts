@@ -1,3 +1,4 @@
+import type { AuditSink } from '../../audit/audit-recorder';
 import type { Authenticate } from '../../auth/authenticate';
 import type { OpenApiRegistry } from '../../openapi/registry';
 import type { UserStore } from '../../users/user-store';
@@ -14,6 +15,8 @@ export interface ProjectRoutesDeps {
   readonly api: OpenApiRegistry;
   /** Upstream DICOMweb sources of projects (absent: upstream linking answers 409). */
   readonly imageSources?: ProjectImageSources;
+  /** Membership changes are recorded here; nothing is recorded when absent. */
+  readonly audit?: AuditSink;
 }
 
 /** Where `projectsApi` is mounted; documented paths are under it. */

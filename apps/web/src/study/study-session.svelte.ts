@@ -1,0 +1,415 @@
+import { annotation as csAnnotation } from '@cornerstonejs/tools';
+import {
+  can,
+  roomName,
+  ROLES,
+  StudyDocument,
+  type Annotation,
+  type AttributesPatch,
+  type ImageState,
+  type ReviewLevel,
+  type ReviewTarget,
+  type Role,
+} from '@readingroom/model';
+import { AnnotationBridge } from '../collab/annotation-bridge';
+import { AuthorColours } from '../collab/author-colours';
+import { sliceRangeOf, withSliceEnd } from '../collab/box3d-range';
+import { Presence, type Participant } from '../collab/presence.svelte';
+import { StudyAnnotations } from '../collab/study-annotations.svelte';
+import { StudyReview } from '../collab/study-review.svelte';
+import { SyncConnection, type Rejection, type SaveState } from '../collab/sync-connection.svelte';
+import type { ApiClient, Me, TaxonomyLabel } from '../lib/api-client';
+import type { RenderingMode } from '../viewer/rendering-mode';
+import { StackViewer } from '../viewer/stack-viewer.svelte';
+import { seriesFromQido, type SeriesInfo } from './series-catalog';
+import type { DicomwebClient } from '../lib/dicomweb-client';
+
+export interface StudySessionOptions {
+  readonly api: ApiClient;
+  readonly dicomweb: DicomwebClient;
+  readonly projectId: string;
+  readonly studyUid: string;
+  readonly seriesUid: string | null;
+  readonly token: string;
+  readonly window: Window;
+  readonly rendering?: RenderingMode;
+}
+
+/** A message for the user about something that went wrong (or was undone by the server). */
+export interface Notice {
+  readonly kind: 'error' | 'info';
+  readonly text: string;
+}
+
+/** Merge a drag (many writes) into one undo step. */
+const UNDO_CAPTURE_MS = 500;
+
+/**
+ * Everything about one open study: who I am, the taxonomy, the series, the viewer, the live
+ * document and its connection, presence and following. Components call these methods; only the
+ * StudyDocument (through here and the annotation bridge) writes the Y.Doc.
+ */
+export class StudySession {
+  readonly viewer: StackViewer;
+  readonly colours = new AuthorColours();
+  #me = $state.raw<Me | null>(null);
+  #role = $state<Role | null>(null);
+  #labels = $state.raw<TaxonomyLabel[]>([]);
+  #series = $state.raw<SeriesInfo[]>([]);
+  #connection = $state.raw<SyncConnection | null>(null);
+  #study = $state.raw<StudyDocument | null>(null);
+  #presence = $state.raw<Presence | null>(null);
+  #annotations = $state.raw<StudyAnnotations | null>(null);
+  #review = $state.raw<StudyReview | null>(null);
+  #currentLabel = $state<string | null>(null);
+  #selectedId = $state<string | null>(null);
+  #notice = $state<Notice | null>(null);
+  #following = $state<number | null>(null);
+  #failed = $state<string | null>(null);
+  #bridge: AnnotationBridge | null = null;
+  #names = new Map<string, string>();
+  #cleanup: Array<() => void> = [];
+  #followChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: StudySessionOptions) {
+    this.viewer = new StackViewer(options.dicomweb, options.rendering);
+  }
+
+  get me(): Me | null {
+    return this.#me;
+  }
+  get role(): Role | null {
+    return this.#role;
+  }
+  get labels(): TaxonomyLabel[] {
+    return this.#labels;
+  }
+  /** Labels that can be drawn as boxes. */
+  get boxLabels(): TaxonomyLabel[] {
+    return this.#labels.filter((l) => l.kind !== 'finding');
+  }
+  get series(): SeriesInfo[] {
+    return this.#series;
+  }
+  get currentLabel(): string | null {
+    return this.#currentLabel;
+  }
+  get selectedId(): string | null {
+    return this.#selectedId;
+  }
+  get selected(): Annotation | undefined {
+    const id = this.#selectedId;
+    return id ? this.annotations.find((a) => a.id === id) : undefined;
+  }
+  get notice(): Notice | null {
+    return this.#notice;
+  }
+  get following(): number | null {
+    return this.#following;
+  }
+  get failed(): string | null {
+    return this.#failed;
+  }
+  get saveState(): SaveState {
+    return this.#connection?.saveState ?? 'offline';
+  }
+  get unsavedCount(): number {
+    return this.#connection?.unsavedCount ?? 0;
+  }
+  get synced(): boolean {
+    return this.#connection?.synced ?? false;
+  }
+  get annotations(): Annotation[] {
+    return this.#annotations?.list ?? [];
+  }
+  get participants(): Participant[] {
+    return this.#presence?.participants ?? [];
+  }
+  get canDraw(): boolean {
+    return this.#role !== null && can(this.#role, 'edit-own-annotation');
+  }
+  /** Whether I may record "no finding" / "excluded" outcomes. */
+  get canReview(): boolean {
+    return this.#role !== null && can(this.#role, 'set-image-status');
+  }
+  /** The study's review outcomes (live). */
+  get review(): StudyReview | null {
+    return this.#review;
+  }
+  get studyUid(): string {
+    return this.options.studyUid;
+  }
+  get studyDocument(): StudyDocument | null {
+    return this.#study;
+  }
+  get connection(): SyncConnection | null {
+    return this.#connection;
+  }
+
+  canEdit(box: Pick<Annotation, 'author'>): boolean {
+    if (!this.#role || !this.#me) return false;
+    return can(this.#role, box.author === this.#me.id ? 'edit-own-annotation' : 'edit-others-annotation');
+  }
+
+  authorName(userId: string): string {
+    if (userId === this.#me?.id) return this.#me.username;
+    return this.#names.get(userId) ?? `user ${userId.slice(0, 8)}`;
+  }
+
+  /** Loads identity, taxonomy and series, shows the first series and joins the live document. */
+  async start(element: HTMLDivElement): Promise<void> {
+    const { api, projectId, studyUid } = this.options;
+    try {
+      const [me, projects, labels, series] = await Promise.all([
+        api.me(),
+        api.projects(),
+        api.labels(projectId),
+        api.qidoSeries(studyUid).then(seriesFromQido),
+      ]);
+      this.#me = me;
+      const role = projects.find((p) => p.id === projectId)?.role ?? null;
+      this.#role = role && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
+      this.#labels = labels;
+      this.#currentLabel = this.boxLabels[0]?.name ?? null;
+      this.#series = series;
+      this.colours.colourOf(me.id);
+      this.viewer.attach(element, { canDraw: this.canDraw });
+      this.viewer.setPointerMode(this.canDraw ? 'box' : 'windowLevel');
+      this.#cleanup.push(this.viewer.onViewChange(() => this.#presence?.publishView(this.viewer.getView())));
+      this.#connect();
+      const first = series.find((s) => s.uid === this.options.seriesUid) ?? series[0];
+      if (!first) throw new Error('the study has no series');
+      await this.viewer.loadSeries({ studyUid, seriesUid: first.uid });
+    } catch (error) {
+      this.#failed = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async openSeries(seriesUid: string, index = 0): Promise<void> {
+    if (this.viewer.series?.seriesUid === seriesUid) {
+      await this.viewer.showImage(Math.min(index, this.viewer.imageCount - 1));
+      return;
+    }
+    await this.viewer.loadSeries({ studyUid: this.options.studyUid, seriesUid }, index);
+  }
+
+  /** The kind of box a label draws (box2d when the taxonomy does not say). */
+  labelKind(name: string | null): TaxonomyLabel['kind'] {
+    return this.#labels.find((l) => l.name === name)?.kind ?? 'box2d';
+  }
+
+  /**
+   * Picks the label for new boxes; with a box selected that I may edit, relabels it when the
+   * label is meant for that kind of box (a 2D box does not take a 3D label and vice versa).
+   */
+  chooseLabel(name: string): void {
+    this.#currentLabel = name;
+    const selected = this.selected;
+    if (selected && selected.label !== name && this.canEdit(selected) && this.labelKind(name) === selected.kind) {
+      this.#tryWrite(() => this.#study?.setLabel(selected.id, name));
+    }
+  }
+
+  /** Makes the shown slice the first (or last) slice of the selected 3D box. */
+  setSliceEnd(end: 'first' | 'last'): void {
+    const selected = this.selected;
+    const index = this.viewer.currentIndex;
+    if (!selected || selected.kind !== 'box3d' || !this.canEdit(selected) || index < 0) return;
+    if (selected.seriesInstanceUid !== this.viewer.series?.seriesUid) return;
+    this.#tryWrite(() => this.#study?.moveBox(selected.id, withSliceEnd(selected.geometry, end, index, this.viewer.images)));
+  }
+
+  setAttributes(patch: AttributesPatch): void {
+    const selected = this.selected;
+    if (selected && this.canEdit(selected)) this.#tryWrite(() => this.#study?.setAttributes(selected.id, patch));
+  }
+
+  deleteSelected(): void {
+    const selected = this.selected;
+    if (!selected || !this.canEdit(selected)) return;
+    this.#tryWrite(() => this.#study?.deleteAnnotation(selected.id));
+    this.select(null);
+  }
+
+  select(id: string | null): void {
+    this.#selectedId = id;
+    if (id === null) csAnnotation.selection.deselectAnnotation();
+  }
+
+  /** What a review action at `level` applies to now: the shown image, its series, or the study. */
+  reviewTarget(level: ReviewLevel): ReviewTarget | null {
+    const studyInstanceUid = this.options.studyUid;
+    const series = this.viewer.series;
+    const image = this.viewer.currentImage;
+    switch (level) {
+      case 'study':
+        return { level, studyInstanceUid };
+      case 'series':
+        return series ? { level, studyInstanceUid, seriesInstanceUid: series.seriesUid } : null;
+      case 'image':
+        return series && image ? { level, studyInstanceUid, seriesInstanceUid: series.seriesUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frame - 1 } : null;
+    }
+  }
+
+  /** The outcome recorded at `level` for what is shown now, if any. */
+  reviewOf(level: ReviewLevel): ImageState | undefined {
+    const target = this.reviewTarget(level);
+    return target ? this.#review?.stateOf(target) : undefined;
+  }
+
+  /** Records "no finding" for the shown image, its series or the study. */
+  markNoFinding(level: ReviewLevel): void {
+    const target = this.reviewTarget(level);
+    if (target && this.canReview) this.#tryWrite(() => this.#study?.setImageState(target, { status: 'no_finding' }));
+  }
+
+  /** Excludes the shown image, its series or the study as of poor quality; a reason is required. */
+  exclude(level: ReviewLevel, reason: string): void {
+    const target = this.reviewTarget(level);
+    const why = reason.trim();
+    if (!target || !this.canReview) return;
+    if (!why) {
+      this.#notice = { kind: 'error', text: 'Say why it is excluded (for example: motion artefact).' };
+      return;
+    }
+    this.#tryWrite(() => this.#study?.setImageState(target, { status: 'excluded_poor_quality', reason: why }));
+  }
+
+  /** Removes the outcome recorded at `level` for what is shown now. */
+  clearReview(level: ReviewLevel): void {
+    const target = this.reviewTarget(level);
+    if (target && this.canReview) this.#tryWrite(() => this.#study?.clearImageState(target));
+  }
+
+  /** Reverts my own most recent change (never someone else's). */
+  undo(): boolean {
+    return this.#study?.undo() ?? false;
+  }
+  redo(): boolean {
+    return this.#study?.redo() ?? false;
+  }
+
+  /** Shows the slice (and series) a box is on, and selects it. */
+  async jumpTo(box: Annotation): Promise<void> {
+    const index = await this.#indexOf(box);
+    if (index === null) return;
+    await this.openSeries(box.seriesInstanceUid, index);
+    csAnnotation.selection.setAnnotationSelected(box.id, true);
+    this.#selectedId = box.id;
+  }
+
+  /** Follows a participant's view (series, slice, zoom, pan, window); null stops following. */
+  follow(clientId: number | null): void {
+    this.#following = clientId;
+    if (clientId !== null) this.#applyFollowed();
+  }
+
+  /** My pointer in image pixels (null when it left the image), for the others' live cursors. */
+  publishCursor(cursor: Participant['cursor']): void {
+    this.#presence?.publishCursor(cursor);
+  }
+
+  dismissNotice(): void {
+    this.#notice = null;
+  }
+
+  destroy(): void {
+    for (const off of this.#cleanup.splice(0)) off();
+    this.#disconnect();
+    this.viewer.destroy();
+  }
+
+  #connect(): void {
+    const me = this.#me!;
+    const { projectId, studyUid, token } = this.options;
+    const origin = this.options.window.location.origin.replace(/^http/, 'ws');
+    const connection = new SyncConnection({
+      syncUrl: `${origin}/sync`,
+      room: roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } }),
+      token,
+      window: this.options.window,
+      onRejected: (rejection) => this.#onRejected(rejection),
+    });
+    const study = new StudyDocument(connection.doc, { userId: me.id, undoCaptureTimeoutMs: UNDO_CAPTURE_MS });
+    const presence = new Presence(connection.provider.awareness, { id: me.id, name: me.username, colour: this.colours.colourOf(me.id) });
+    const offPresence = presence.onChange(() => {
+      for (const p of presence.read()) this.#names.set(p.user.id, p.user.name);
+      if (this.#following !== null) this.#applyFollowed();
+    });
+    const bridge = new AnnotationBridge(this.viewer, study, {
+      currentLabel: () => this.#currentLabel,
+      drawsBox3d: () => this.labelKind(this.#currentLabel) === 'box3d',
+      authorName: (id) => this.authorName(id),
+      colourOf: (id) => this.colours.colourOf(id),
+      canEdit: (box) => this.canEdit(box),
+      onSelect: (id) => {
+        this.#selectedId = id;
+      },
+      onError: (text) => {
+        this.#notice = { kind: 'error', text };
+      },
+    });
+    bridge.start();
+    this.#connection = connection;
+    this.#study = study;
+    this.#presence = presence;
+    this.#annotations = new StudyAnnotations(connection.doc);
+    this.#review = new StudyReview(connection.doc);
+    this.#bridge = bridge;
+    this.#disconnectHooks = [offPresence];
+    presence.publishView(this.viewer.getView());
+  }
+
+  #disconnectHooks: Array<() => void> = [];
+
+  #disconnect(): void {
+    for (const off of this.#disconnectHooks.splice(0)) off();
+    this.#bridge?.destroy();
+    this.#study?.destroy();
+    this.#connection?.destroy();
+    this.#bridge = null;
+    this.#study = null;
+    this.#presence = null;
+    this.#annotations = null;
+    this.#review = null;
+    this.#connection = null;
+  }
+
+  /** The server refused an edit: explain it, and show the server's state again (fresh document). */
+  #onRejected(rejection: Rejection): void {
+    this.#notice = {
+      kind: 'error',
+      text: `The server refused your last edit (${rejection.code}: ${rejection.message}). Your view was reloaded from the server.`,
+    };
+    this.#selectedId = null;
+    this.#disconnect();
+    this.#connect();
+  }
+
+  #tryWrite(write: () => unknown): void {
+    try {
+      write();
+    } catch (error) {
+      this.#notice = { kind: 'error', text: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  #applyFollowed(): void {
+    const target = this.#presence?.read().find((p) => p.clientId === this.#following);
+    const view = target?.view;
+    if (!view) return;
+    this.#followChain = this.#followChain
+      .then(async () => {
+        if (this.viewer.series?.seriesUid !== view.seriesUid) await this.openSeries(view.seriesUid, view.index);
+        await this.viewer.applyView(view);
+      })
+      .catch(() => {});
+  }
+
+  async #indexOf(box: Annotation): Promise<number | null> {
+    if (this.viewer.series?.seriesUid !== box.seriesInstanceUid) await this.openSeries(box.seriesInstanceUid);
+    if (box.kind === 'box3d') return sliceRangeOf(box.geometry, this.viewer.images)?.first ?? null;
+    const index = this.viewer.images.findIndex((i) => i.sopInstanceUid === box.sopInstanceUid && i.frame === box.frameIndex + 1);
+    return index < 0 ? null : index;
+  }
+}

@@ -1,0 +1,76 @@
+import type { ApiClient, ProjectSummary } from '../lib/api-client';
+import { TAG, firstString, numbers, type DicomJson } from '../lib/dicom-json';
+
+/** One row of the worklist. */
+export interface WorklistStudy {
+  readonly studyUid: string;
+  readonly description: string;
+  readonly date: string;
+  readonly modalities: string;
+  readonly seriesCount: number | null;
+}
+
+/** My projects and, for the chosen one, its studies with what QIDO-RS says about them. */
+export class Worklist {
+  #projects = $state.raw<ProjectSummary[]>([]);
+  #projectId = $state<string | null>(null);
+  #studies = $state.raw<WorklistStudy[]>([]);
+  #loading = $state(true);
+  #error = $state<string | null>(null);
+
+  constructor(private readonly api: ApiClient) {}
+
+  get projects(): ProjectSummary[] {
+    return this.#projects;
+  }
+  get projectId(): string | null {
+    return this.#projectId;
+  }
+  get studies(): WorklistStudy[] {
+    return this.#studies;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.#projects = await this.api.projects();
+      const first = this.#projects[0];
+      if (first) await this.choose(first.id);
+    } catch (error) {
+      this.#error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  async choose(projectId: string): Promise<void> {
+    this.#projectId = projectId;
+    this.#loading = true;
+    try {
+      const [uids, found] = await Promise.all([this.api.studies(projectId), this.api.qidoStudies().catch(() => [] as DicomJson[])]);
+      const byUid = new Map(found.map((s) => [firstString(s, TAG.StudyInstanceUID), s]));
+      this.#studies = uids.map((uid) => toRow(uid, byUid.get(uid)));
+    } catch (error) {
+      this.#error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.#loading = false;
+    }
+  }
+}
+
+function toRow(studyUid: string, qido: DicomJson | undefined): WorklistStudy {
+  const modalities = (qido?.[TAG.ModalitiesInStudy]?.Value ?? []).filter((m): m is string => typeof m === 'string');
+  const rawDate = qido ? (firstString(qido, TAG.StudyDate) ?? '') : '';
+  return {
+    studyUid,
+    description: (qido && firstString(qido, TAG.StudyDescription)) || '(no description)',
+    date: /^\d{8}$/.test(rawDate) ? `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6)}` : '',
+    modalities: modalities.join(', ') || '—',
+    seriesCount: qido ? (numbers(qido, TAG.NumberOfStudyRelatedSeries)[0] ?? null) : null,
+  };
+}
