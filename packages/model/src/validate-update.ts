@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
-import { AnnotationSchema, type Annotation } from './annotation-schema';
+import type { Annotation } from './annotation-schema';
 import { ANNOTATION_KEY, ROOT, SCHEMA_VERSION } from './layout';
 import { plainAnnotation } from './read';
 import { CommentSchema, ImageStateSchema } from './study-state-schema';
 import type { Action } from './permissions';
-import { validateAnnotation } from './validate';
+import { checkAnnotation } from './validate';
 import type { Violation } from './violation';
 
 /** Who is writing, and under which rules. */
@@ -67,6 +67,7 @@ export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Trans
   const rootNames = new Map<Y.AbstractType<any>, string>(); // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const [name, type] of after.share) rootNames.set(type, name);
   const annotationsRoot = after.share.get(ROOT.annotations);
+  const labelRules = actor.labels ? { labels: actor.labels } : {};
   const isNew = (item: Y.Item | null) => item !== null && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
 
   for (const [type, keys] of transaction.changed) {
@@ -123,31 +124,32 @@ export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Trans
     const entry = plainAnnotation(id, after.getMap(ROOT.annotations).get(id));
     violations.push(...entry.problems);
     if (entry.problems.length > 0) return;
-    const problems = validateAnnotation(entry.value, actor.labels ? { labels: actor.labels } : {});
-    violations.push(...problems.map((p) => ({ ...p, path: [...path, ...p.path] })));
-    if (problems.length > 0) return;
-    const now = AnnotationSchema.parse(entry.value);
+    const checked = checkAnnotation(entry.value, labelRules);
+    violations.push(...checked.violations.map((p) => ({ ...p, path: [...path, ...p.path] })));
+    const now = checked.annotation;
+    if (!now) return;
     if (now.id !== id) violations.push(v('key-mismatch', [...path, 'id'], 'the id must equal the key'));
     const created = keys.has('*created');
-    const previous = created ? null : AnnotationSchema.safeParse(plainAnnotation(id, before.getMap(ROOT.annotations).get(id)).value);
-    const was: Annotation | null = previous?.success ? previous.data : null;
     if (created) {
       if (!actor.can('edit-own-annotation')) violations.push(v('invalid-value', path, 'your role may not create annotations'));
       if (now.author !== actor.userId || now.createdBy !== actor.userId) {
         violations.push(v('invalid-value', [...path, 'author'], 'author and createdBy must be you'));
       }
-    } else if (was) {
+    } else {
+      // The previous state is read key by key from the room's document: only what the rules need.
+      const was = before.getMap(ROOT.annotations).get(id);
+      const prev = (key: string): unknown => (was instanceof Y.Map ? (was as Y.Map<unknown>).get(key) : undefined);
       for (const key of IMMUTABLE_KEYS) {
-        if (keys.has(key) && JSON.stringify((was as Record<string, unknown>)[key]) !== JSON.stringify((now as Record<string, unknown>)[key])) {
+        if (keys.has(key) && JSON.stringify(prev(key)) !== JSON.stringify((now as Record<string, unknown>)[key])) {
           violations.push(v('invalid-value', [...path, key], `${key} cannot change`));
         }
       }
-      const own = was.author === actor.userId;
+      const own = prev(ANNOTATION_KEY.author) === actor.userId;
       const action: Action = own ? 'edit-own-annotation' : 'edit-others-annotation';
       if (!actor.can(action)) {
         violations.push(v('invalid-value', path, own ? 'your role may not edit annotations' : "you may not edit another reader's annotation"));
       }
-      if (keys.has(ANNOTATION_KEY.deleted) && now.deleted && !was.deleted && now.deletedBy !== actor.userId) {
+      if (keys.has(ANNOTATION_KEY.deleted) && now.deleted && prev(ANNOTATION_KEY.deleted) !== true && now.deletedBy !== actor.userId) {
         violations.push(v('invalid-value', [...path, 'deletedBy'], 'deletedBy must be you'));
       }
     }

@@ -39,9 +39,15 @@ export interface AnnotationRules {
  * schema and, when given, the project taxonomy. Returns the violations; empty means valid.
  */
 export function validateAnnotation(annotation: unknown, rules: AnnotationRules = {}): Violation[] {
+  return checkAnnotation(annotation, rules).violations;
+}
+
+/** Like `validateAnnotation`, also returning the parsed annotation when it is valid (one parse). */
+export function checkAnnotation(annotation: unknown, rules: AnnotationRules = {}): { violations: Violation[]; annotation: Annotation | null } {
   const parsed = AnnotationSchema.safeParse(annotation);
-  if (!parsed.success) return fromZod([], annotation, parsed.error);
-  return checkTaxonomy(parsed.data, rules, []);
+  if (!parsed.success) return { violations: fromZod([], annotation, parsed.error), annotation: null };
+  const violations = checkTaxonomy(parsed.data, rules, []);
+  return { violations, annotation: violations.length === 0 ? parsed.data : null };
 }
 
 function checkTaxonomy(annotation: Annotation, rules: AnnotationRules, base: (string | number)[]): Violation[] {
