@@ -60,6 +60,8 @@ function summarize(reportPath) {
 
 if (mode === 'start') {
   install();
+  // The server serves the web client from apps/web/dist.
+  if (run('pnpm', ['--filter', '@readingroom/web', 'build']) !== 0) process.exit(1);
   process.exit(run('pnpm', ['readingroom', 'serve', ...passthrough]));
 } else if (mode === 'test') {
   install();
