@@ -63,6 +63,8 @@ export interface ScenarioResult {
   readonly boxesInStudy: number;
   /** Box outlines drawn on a few sampled slices (min and max over the samples). */
   readonly boxesDrawn: { readonly min: number; readonly max: number };
+  /** Label texts drawn on the same slices (hidden when too many boxes share an image). */
+  readonly labelsDrawn: { readonly min: number; readonly max: number };
   readonly passes: number;
   readonly frames: number;
   /** requestAnimationFrame deltas while scrolling, ms. */
@@ -96,6 +98,11 @@ const BENCH_LABELS: readonly LabelSpec[] = [
   { name: 'mass', colour: '#f58231', hotkey: 'm', kind: 'box2d' },
   { name: 'lesion', colour: '#3cb44b', hotkey: 'l', kind: 'box3d' },
 ];
+
+interface DrawnSample {
+  boxes: number;
+  labels: number;
+}
 
 interface PassSample {
   slicesShown: number;
@@ -175,7 +182,7 @@ async function measure(
   options: ViewerBenchOptions,
   screenshot: string | undefined,
 ): Promise<ScenarioResult[]> {
-  const samples = new Map<Scenario, { passes: PassSample[]; drawn: number[] }>();
+  const samples = new Map<Scenario, { passes: PassSample[]; drawn: DrawnSample[] }>();
   const scenarios: Scenario[] = ['none', ...options.layouts];
   for (let pass = 0; pass < options.passes; pass++) {
     for (const scenario of scenarios) {
@@ -187,7 +194,7 @@ async function measure(
       const entry = samples.get(scenario) ?? { passes: [], drawn: [] };
       entry.passes.push(sample);
       if (pass === 0) {
-        for (const index of sampleSlices(options.slices)) entry.drawn.push((await viewer.page.evaluate(`window.__rrBench.drawnBoxesOn(${index})`)) as number);
+        for (const index of sampleSlices(options.slices)) entry.drawn.push((await viewer.page.evaluate(`window.__rrBench.drawnBoxesOn(${index})`)) as DrawnSample);
         if (screenshot && scenario === scenarios[scenarios.length - 1]) await viewer.page.screenshot({ path: screenshot });
       }
       samples.set(scenario, entry);
@@ -293,6 +300,10 @@ function sampleSlices(slices: number): number[] {
   return [...new Set([0, Math.floor(slices / 4), Math.floor(slices / 2), Math.floor((3 * slices) / 4), slices - 1])];
 }
 
+function range(values: readonly number[]): { min: number; max: number } {
+  return { min: Math.min(...values), max: Math.max(...values) };
+}
+
 function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
@@ -300,7 +311,7 @@ function percentiles(values: readonly number[]): Percentiles {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN, mean };
 }
 
-function summarise(scenario: Scenario, boxesInStudy: number, data: { passes: PassSample[]; drawn: number[] }): ScenarioResult {
+function summarise(scenario: Scenario, boxesInStudy: number, data: { passes: PassSample[]; drawn: DrawnSample[] }): ScenarioResult {
   const frameTimes = data.passes.flatMap((p) => p.frameTimes);
   const frameTime = percentiles(frameTimes);
   const slices = data.passes.reduce((s, p) => s + p.slicesShown, 0);
@@ -308,7 +319,8 @@ function summarise(scenario: Scenario, boxesInStudy: number, data: { passes: Pas
   return {
     scenario,
     boxesInStudy,
-    boxesDrawn: { min: Math.min(...data.drawn), max: Math.max(...data.drawn) },
+    boxesDrawn: range(data.drawn.map((d) => d.boxes)),
+    labelsDrawn: range(data.drawn.map((d) => d.labels)),
     passes: data.passes.length,
     frames: frameTimes.length,
     frameTime,
@@ -353,6 +365,7 @@ function formatTable(scenarios: readonly ScenarioResult[]): string {
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const [name, get] of rows) lines.push(`| ${name} | ${scenarios.map((s) => f(get(s))).join(' | ')} | ${loaded.map((s) => r(get(s), get(base))).join(' | ')} |`);
   lines.push(`| boxes drawn per slice (sampled min–max) | ${scenarios.map((s) => `${s.boxesDrawn.min}–${s.boxesDrawn.max}`).join(' | ')} | ${loaded.map(() => '').join(' | ')} |`);
+  lines.push(`| label texts drawn per slice (sampled min–max) | ${scenarios.map((s) => `${s.labelsDrawn.min}–${s.labelsDrawn.max}`).join(' | ')} | ${loaded.map(() => '').join(' | ')} |`);
   lines.push(`| frames measured | ${scenarios.map((s) => String(s.frames)).join(' | ')} | ${loaded.map(() => '').join(' | ')} |`);
   return lines.join('\n');
 }

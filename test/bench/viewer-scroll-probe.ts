@@ -8,7 +8,8 @@
  * way the mouse wheel does (`__rr.scroll(1)`), asking for the next slice in the first animation
  * frame after cornerstone reported the previous one rendered (IMAGE_RENDERED): as fast as the
  * viewer can show every slice. Every `requestAnimationFrame` timestamp is recorded; the deltas
- * are the frame times. `drawnBoxes()` counts the box outlines in the viewport's SVG layer.
+ * are the frame times. `drawnBoxesOn(index)` shows a slice and counts the box outlines and the
+ * label texts in the viewport's SVG layer.
  */
 export const SCROLL_PROBE_SOURCE = String.raw`(() => {
   const raf = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -68,7 +69,10 @@ export const SCROLL_PROBE_SOURCE = String.raw`(() => {
     async drawnBoxesOn(index) {
       await window.__rr.showImage(index);
       for (let i = 0; i < 3; i++) await raf();
-      return document.querySelectorAll('[data-testid=viewport] svg rect[data-id$="-rect"]').length;
+      return {
+        boxes: document.querySelectorAll('[data-testid=viewport] svg rect[data-id$="-rect"]').length,
+        labels: document.querySelectorAll('[data-testid=viewport] svg text').length,
+      };
     },
   };
 })();`;

@@ -85,6 +85,20 @@ describe('"no finding" and "exclude: poor quality" at image, series and study le
     await b.page.screenshot({ path: `${ARTIFACTS}review-b-series-excluded.png` });
   });
 
+  it('shows a thumbnail of the middle image of each series in the series list', async () => {
+    await b.page.waitForSelector('[data-testid=series-thumbnail][data-state=ready]', { timeout: 10_000 });
+    const thumbnail = await b.page.$eval('[data-testid=series-thumbnail]', (element) => {
+      const canvas = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+      const grey = (x: number, y: number) => canvas.getContext('2d').getImageData(x, y, 1, 1).data[0]!;
+      return { width: canvas.width, corner: grey(1, 1), centre: grey(canvas.width / 2, canvas.height / 2 + 8) };
+    });
+    // A 64 px picture of the chest phantom in its lung window: air (dark grey, about 59) in the
+    // corner, soft tissue (near white) inside the body.
+    expect(thumbnail.width).toBe(64);
+    expect(thumbnail.corner).toBeLessThan(100);
+    expect(thumbnail.centre).toBeGreaterThan(thumbnail.corner + 60);
+  });
+
   it('shows the outcomes to an observer without letting them change any', async () => {
     await rr(c.page, (h) => h.showImage(5));
     await waitForBadges(c.page, ['series:excluded_poor_quality', 'study:no_finding']);

@@ -7,9 +7,17 @@ import { VIEWPORT_ID, type StackViewer } from '../viewer/stack-viewer.svelte';
 import { BOX_TOOL, type BoxDisplayData } from '../viewer/viewer-tools';
 import { boxFromImagePoints, cornersOf, sameBox, type ImagePoint } from './box-geometry';
 import { dashOn, oneSliceGeometry, sliceRangeOf, withRect, type SliceRange } from './box3d-range';
+import { ShownBoxes } from './shown-boxes';
 
 /** How often a box being dragged is written to the document (ms); the last position always is. */
 const MOVE_WRITE_INTERVAL_MS = 80;
+
+/**
+ * Above this many boxes on the shown image only the selected box keeps its label text: hundreds
+ * of labels cover the image, and each costs a text layout on every frame (with 500 boxes on the
+ * image the text took 80 % of the frame time, BENCHMARKS.md).
+ */
+export const MAX_LABELLED_BOXES = 30;
 
 export interface BridgeOptions {
   /** Label for a newly drawn box; null: drawing is refused (no label class). */
@@ -21,6 +29,8 @@ export interface BridgeOptions {
   /** Boxes I may not edit are shown locked (no handles, no dragging). */
   readonly canEdit: (box: Annotation) => boolean;
   readonly onSelect: (id: string | null) => void;
+  /** How many boxes are on the shown image when their labels are hidden (0: labels shown). */
+  readonly onLabelsHidden?: (boxesOnImage: number) => void;
   /** A local edit could not be written (e.g. invalid); the message is for the user. */
   readonly onError: (message: string) => void;
 }
@@ -49,9 +59,10 @@ export class AnnotationBridge {
   #removingQuietly = false;
   #pendingMoves = new Map<string, { timer: ReturnType<typeof setTimeout> | null; last: number }>();
   #unsubscribers: Array<() => void> = [];
-  /** 3D boxes shown, with what restyling them on another slice needs. */
-  #box3d = new Map<string, { range: SliceRange; colour: string }>();
+  #shown = new ShownBoxes();
   #styledIndex = -1;
+  #selectedId: string | null = null;
+  #hiddenLabels = 0;
   readonly #annotations: Y.Map<unknown>;
 
   constructor(
@@ -85,7 +96,7 @@ export class AnnotationBridge {
         if (existing.metadata?.toolName === BOX_TOOL && existing.annotationUID) csAnnotation.state.removeAnnotation(existing.annotationUID);
       }
     });
-    this.#box3d.clear();
+    this.#shown.clear();
     this.#styledIndex = this.viewer.currentIndex;
     for (const box of this.study.listAnnotations()) this.#reconcile(box.id, box);
     this.#render();
@@ -170,6 +181,8 @@ export class AnnotationBridge {
   #onSelection = (event: Event): void => {
     const selection = (event as CustomEvent<{ selection: string[] }>).detail.selection ?? [];
     const id = selection.find((uid) => this.#isDocumentBox(uid)) ?? null;
+    this.#selectedId = id;
+    this.#declutter();
     this.options.onSelect(id);
   };
 
@@ -206,7 +219,7 @@ export class AnnotationBridge {
     const shown = csAnnotation.state.getAnnotation(id) as CsAnnotation | undefined;
     const placed = box && !box.deleted ? this.#placementOf(box) : null;
     if (!box || !placed) {
-      this.#box3d.delete(id);
+      this.#shown.remove(id);
       if (shown) this.#quietly(() => csAnnotation.state.removeAnnotation(id));
       return;
     }
@@ -215,8 +228,8 @@ export class AnnotationBridge {
     const { image, range, end } = placed;
     const points = cornersOf(box.geometry).map((p) => worldOf(image.imageId, p));
     const colour = this.options.colourOf(box.author);
-    if (range) this.#box3d.set(id, { range, colour });
-    else this.#box3d.delete(id);
+    if (range) this.#shown.place3d(id, { range, colour });
+    else this.#shown.place2d(id, image.imageId);
     this.#style(id, colour, range);
     if (shown) {
       if (this.#isBeingDragged(shown)) return;
@@ -296,8 +309,25 @@ export class AnnotationBridge {
     if (index === this.#styledIndex) return;
     const before = this.#styledIndex;
     this.#styledIndex = index;
-    for (const [id, { range, colour }] of this.#box3d) {
-      if (dashOn(range, index) !== dashOn(range, before)) this.#style(id, colour, range);
+    for (const [id, { range, colour }] of this.#shown.restyledBetween(before, index)) this.#style(id, colour, range);
+    this.#declutter();
+  }
+
+  /** Shows the label texts of the boxes on the shown image, unless there are too many. */
+  #declutter(): void {
+    const index = this.viewer.currentIndex;
+    const imageId = this.viewer.images[index]?.imageId;
+    if (!imageId) return;
+    const ids = this.#shown.onSlice(index, imageId);
+    const hidden = ids.length > MAX_LABELLED_BOXES;
+    for (const id of ids) {
+      const shown = csAnnotation.state.getAnnotation(id) as CsAnnotation | undefined;
+      if (shown) shown.data.rrShowText = !hidden || id === this.#selectedId;
+    }
+    const count = hidden ? ids.length : 0;
+    if (count !== this.#hiddenLabels) {
+      this.#hiddenLabels = count;
+      this.options.onLabelsHidden?.(count);
     }
   }
 
@@ -328,6 +358,7 @@ export class AnnotationBridge {
   }
 
   #render(): void {
+    this.#declutter();
     if (this.viewer.viewport()) toolUtilities.triggerAnnotationRenderForViewportIds([VIEWPORT_ID]);
   }
 }

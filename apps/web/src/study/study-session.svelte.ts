@@ -20,6 +20,7 @@ import { StudyReview } from '../collab/study-review.svelte';
 import { SyncConnection, type Rejection, type SaveState } from '../collab/sync-connection.svelte';
 import type { ApiClient, Me, TaxonomyLabel } from '../lib/api-client';
 import type { RenderingMode } from '../viewer/rendering-mode';
+import { renderSeriesThumbnail } from '../viewer/series-thumbnail';
 import { StackViewer } from '../viewer/stack-viewer.svelte';
 import { seriesFromQido, type SeriesInfo } from './series-catalog';
 import type { DicomwebClient } from '../lib/dicomweb-client';
@@ -66,6 +67,7 @@ export class StudySession {
   #notice = $state<Notice | null>(null);
   #following = $state<number | null>(null);
   #failed = $state<string | null>(null);
+  #hiddenLabels = $state(0);
   #bridge: AnnotationBridge | null = null;
   #names = new Map<string, string>();
   #cleanup: Array<() => void> = [];
@@ -109,6 +111,10 @@ export class StudySession {
   }
   get failed(): string | null {
     return this.#failed;
+  }
+  /** Boxes on the shown image when there are too many to label them all (0: all labelled). */
+  get hiddenLabels(): number {
+    return this.#hiddenLabels;
   }
   get saveState(): SaveState {
     return this.#connection?.saveState ?? 'offline';
@@ -191,6 +197,11 @@ export class StudySession {
       return;
     }
     await this.viewer.loadSeries({ studyUid: this.options.studyUid, seriesUid }, index);
+  }
+
+  /** Draws the middle image of a series of this study into `canvas` (series list thumbnail). */
+  renderThumbnail(canvas: HTMLCanvasElement, seriesUid: string): Promise<void> {
+    return renderSeriesThumbnail(canvas, this.options.dicomweb, this.options.studyUid, seriesUid);
   }
 
   /** The kind of box a label draws (box2d when the taxonomy does not say). */
@@ -344,6 +355,9 @@ export class StudySession {
       canEdit: (box) => this.canEdit(box),
       onSelect: (id) => {
         this.#selectedId = id;
+      },
+      onLabelsHidden: (count) => {
+        this.#hiddenLabels = count;
       },
       onError: (text) => {
         this.#notice = { kind: 'error', text };

@@ -22,6 +22,8 @@ let toolsInitialised = false;
 export interface BoxDisplayData {
   label?: string;
   rrAuthorName?: string;
+  /** False: draw the box without its label text (too many boxes on the image). */
+  rrShowText?: boolean;
 }
 
 /**
@@ -38,7 +40,8 @@ export function initViewerTools(): void {
 /**
  * The cornerstone3D tool group of the viewport: window/level, pan, zoom and the rectangle tool
  * (statistics off: a reading workstation labels boxes, it does not measure them, and 500 boxes
- * with statistics would make scrolling slow). Boxes show their label and author.
+ * with statistics would make scrolling slow). Boxes show their label and author, unless the bridge
+ * hides the text (`rrShowText`).
  */
 export function createToolGroup(renderingEngineId: string, viewportId: string): ToolTypes.IToolGroup {
   ToolGroupManager.destroyToolGroup(TOOL_GROUP_ID);
@@ -49,7 +52,7 @@ export function createToolGroup(renderingEngineId: string, viewportId: string): 
   group.addTool(ZoomTool.toolName);
   group.addTool(RectangleROITool.toolName, {
     calculateStats: false,
-    getTextLines: (data: BoxDisplayData) => [data.label ?? '', data.rrAuthorName ?? ''].filter(Boolean),
+    getTextLines: (data: BoxDisplayData) => (data.rrShowText === false ? [] : [data.label ?? '', data.rrAuthorName ?? ''].filter(Boolean)),
   });
   group.addViewport(viewportId, renderingEngineId);
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
