@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { DocumentStorage, NewUpdate, RoomRecord, StoredUpdate } from '@readingroom/sync-server';
 import { migrate, supportedSchemaVersion } from './schema';
+import { assertValidCompaction, assertValidUpdate } from '@readingroom/sync-server';
 
 /** Options of `SqliteStorage.open`. */
 export interface SqliteStorageOptions {
@@ -200,37 +201,4 @@ function toStoredUpdate(row: UpdateRow): StoredUpdate {
 /** A Buffer over exactly the view's bytes (no copy; the driver copies when binding). */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-// The two checks below match MemoryStorage's (the shared suite pins the behaviour). If a third
-// adapter needs them, move them next to the contract in @readingroom/sync-server.
-
-/** A malformed entry fails the whole batch before anything is written. */
-function assertValidUpdate(u: NewUpdate, index: number): void {
-  if (!(u.update instanceof Uint8Array)) {
-    throw new TypeError(`updates[${index}].update must be a Uint8Array`);
-  }
-  if (u.userId !== null && typeof u.userId !== 'string') {
-    throw new TypeError(`updates[${index}].userId must be a string or null`);
-  }
-  if (!Number.isFinite(u.receivedAt)) {
-    throw new TypeError(`updates[${index}].receivedAt must be a finite number`);
-  }
-}
-
-/**
- * A compaction may only move the snapshot forward (or re-write it at the same seq) and may not
- * claim updates that do not exist yet; going backwards would drop edits already deleted.
- */
-function assertValidCompaction(room: string, uptoSeq: number, snapshotSeq: number, lastSeq: number): void {
-  const where = `compact(${JSON.stringify(room)})`;
-  if (!Number.isSafeInteger(uptoSeq) || uptoSeq < 1) {
-    throw new RangeError(`${where}: uptoSeq must be a positive integer`);
-  }
-  if (uptoSeq < snapshotSeq) {
-    throw new RangeError(`${where}: uptoSeq ${uptoSeq} is behind the current snapshot (${snapshotSeq})`);
-  }
-  if (uptoSeq > lastSeq) {
-    throw new RangeError(`${where}: uptoSeq ${uptoSeq} is beyond the last stored seq (${lastSeq})`);
-  }
 }

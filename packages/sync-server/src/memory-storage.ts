@@ -1,4 +1,5 @@
 import type { DocumentStorage, NewUpdate, RoomRecord, StoredUpdate } from './storage';
+import { assertValidCompaction, assertValidUpdate } from './storage-checks';
 
 interface MemoryRoom {
   snapshot: Uint8Array | null;
@@ -83,46 +84,4 @@ export class MemoryStorage implements DocumentStorage {
 
 function copyStoredUpdate(u: StoredUpdate): StoredUpdate {
   return { seq: u.seq, update: u.update.slice(), userId: u.userId, receivedAt: u.receivedAt };
-}
-
-/**
- * Runtime checks shared in spirit with the other adapters: a malformed entry must fail the
- * whole batch instead of being stored half-valid.
- */
-function assertValidUpdate(u: NewUpdate, index: number): void {
-  if (!(u.update instanceof Uint8Array)) {
-    throw new TypeError(`updates[${index}].update must be a Uint8Array`);
-  }
-  if (u.userId !== null && typeof u.userId !== 'string') {
-    throw new TypeError(`updates[${index}].userId must be a string or null`);
-  }
-  if (!Number.isFinite(u.receivedAt)) {
-    throw new TypeError(`updates[${index}].receivedAt must be a finite number`);
-  }
-}
-
-/**
- * A compaction may only move the snapshot forward (or re-write it at the same seq) and may not
- * claim updates that do not exist yet. Going backwards would drop the updates between the two
- * snapshots, which were already deleted from the log: an edit would be lost.
- */
-function assertValidCompaction(
-  room: string,
-  uptoSeq: number,
-  snapshotSeq: number,
-  lastSeq: number,
-): void {
-  if (!Number.isSafeInteger(uptoSeq) || uptoSeq < 1) {
-    throw new RangeError(`compact(${JSON.stringify(room)}): uptoSeq must be a positive integer`);
-  }
-  if (uptoSeq < snapshotSeq) {
-    throw new RangeError(
-      `compact(${JSON.stringify(room)}): uptoSeq ${uptoSeq} is behind the current snapshot (${snapshotSeq})`,
-    );
-  }
-  if (uptoSeq > lastSeq) {
-    throw new RangeError(
-      `compact(${JSON.stringify(room)}): uptoSeq ${uptoSeq} is beyond the last stored seq (${lastSeq})`,
-    );
-  }
 }
