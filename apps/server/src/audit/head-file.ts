@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-file-atomic';
 import { z } from 'zod';
 import type { HeadState } from './audit-log';
 
@@ -28,21 +28,7 @@ export function readHeadFile(path: string): HeadState | null | 'unreadable' {
  * and fsync the folder, so after a crash the file is either the old or the new content.
  */
 export function writeHeadFile(path: string, head: HeadState): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(head)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeFileAtomic(path, `${JSON.stringify(head)}\n`, { syncDir: true });
 }
 
 export const sameHead = (a: HeadState | null | 'unreadable', b: HeadState | null | 'unreadable'): boolean => JSON.stringify(a) === JSON.stringify(b);

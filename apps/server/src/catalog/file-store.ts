@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-file-atomic';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,22 +21,10 @@ export function contentPath(hash: string): string {
 /** Associated data of an encrypted file: its content name, so files cannot be swapped. */
 export const contentAd = (hash: string) => `dicom/${hash}`;
 
-/** Writes `bytes` to `target` atomically: a temporary file in the same directory, fsync, rename. */
-function writeAtomically(dir: string, target: string, name: string, bytes: Uint8Array): void {
+/** Writes `bytes` to `target` atomically (see writeFileAtomic), creating its folder. */
+function writeAtomically(dir: string, target: string, bytes: Uint8Array): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    let written = 0;
-    while (written < bytes.byteLength) written += writeSync(fd, bytes, written, bytes.byteLength - written);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(temp, target);
+  writeFileAtomic(target, bytes);
 }
 
 /** True when `target` exists with exactly `size` bytes. */
@@ -72,7 +61,7 @@ export class ContentStore {
     const onDisk = this.cipher.enabled ? bytes.byteLength + ENVELOPE_OVERHEAD : bytes.byteLength;
     if (presentWithSize(target, onDisk)) return stored;
     const sealed = this.cipher.encryptBytes(bytes, contentAd(hash));
-    writeAtomically(join(this.dataDir, 'dicom', hash.slice(0, 2)), target, hash, sealed);
+    writeAtomically(join(this.dataDir, 'dicom', hash.slice(0, 2)), target, sealed);
     return stored;
   }
 

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKeyedCipher } from './data-cipher';
 import type { EncryptionKey } from './encryption-key';
@@ -77,15 +77,7 @@ export function writeMarker(dataDir: string, marker: EncryptionMarker, options: 
     }
     return;
   }
-  const temp = join(dataDir, `.${MARKER_FILE}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, target);
+  writeFileAtomic(target, text);
 }
 
 /** True when the directory already holds data that would be plaintext. */

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createDateShifter, createUidMapper, type DeidentifyMapping, type DeidentifyOptions } from '@readingroom/dicom';
 import { plaintextCipher, type FieldCipher } from '../crypto/data-cipher';
 
@@ -81,14 +82,6 @@ export function rekeyMappingFile(file: string, from: FieldCipher, to: FieldCiphe
   if (!existsSync(file)) return 0;
   const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
   const text = lines.map((line) => `${to.encrypt(from.decrypt(line, MAPPING_AD), MAPPING_AD)}\n`).join('');
-  const temp = join(dirname(file), `.${DEID_MAPPING_FILE}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  writeFileAtomic(file, text);
   return lines.length;
 }
