@@ -79,9 +79,28 @@ describe('the web client renders a real MR series with an unusable window', () =
     const url = new URL(viewer.page.url());
     url.searchParams.set('rendering', 'gpu');
     await viewer.page.goto(url.toString());
-    await viewer.page.waitForFunction(() => ['ready', 'error'].includes((globalThis as unknown as { __rr?: { status: string } }).__rr?.status ?? ''), null, { timeout: 60_000 });
+    // Wait for the reloaded page's own viewer: ready, with its stack set and an image rendered.
+    await viewer.page.waitForFunction(
+      () => {
+        const rr = (globalThis as unknown as { __rr?: { status: string; imageIds: string[]; renderedImageId: string | null } }).__rr;
+        return rr?.status === 'error' || (rr?.status === 'ready' && rr.imageIds.length > 0 && rr.renderedImageId !== null);
+      },
+      null,
+      { timeout: 60_000 },
+    );
     expect(await viewer.hook((rr) => rr.renderer)).toBe('gpu');
-    await viewer.showImage(indexOfSop(imageIds, pixels[10]!.sopInstanceUid));
+    // Switching to WebGL re-creates the viewport once after the first render; until its stack is
+    // set again, showing an image fails with "the stack only has 0 elements". Retry briefly.
+    const target = indexOfSop(imageIds, pixels[10]!.sopInstanceUid);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await viewer.showImage(target);
+        break;
+      } catch (error) {
+        if (attempt >= 20 || !/stack only has 0 elements/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     const stats = await canvasStats(viewer.page);
     const [x, y] = await viewer.canvasPixelOf(2, 2);
     const air = await canvasGreyAt(viewer.page, x, y);
