@@ -1,13 +1,13 @@
 // The permission matrix (`PERMISSIONS`, packages/model/src/permissions.ts) checked cell by cell
 // against one running server: one `it` per role × action, generated from the matrix, asserting
 // allowed-or-refused at every level where the action exists today (HTTP routes, the sync door,
-// the sync document). Actions not built yet are `it.todo`.
+// the sync document). An action with nothing to enforce yet would be `it.todo` (none today).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { daikonMrSeriesPath } from '@readingroom/demo-data/node';
-import { ACTIONS, PERMISSIONS, ROLES, StudyDocument, imageStateKey, roomName, type Action, type Role } from '@readingroom/model';
+import { ACTIONS, PERMISSIONS, ROLES, StudyDocument, canWriteDocument, imageStateKey, roomName, type Action, type Role } from '@readingroom/model';
 import { uidsOf } from '../dicomweb/fixtures';
 import { RawClient, encodeStep1, encodeSubscribeAckFrame, encodeUpdate, roomUrl } from '../support/raw-client';
 import { openStockClient, type StockClient } from '../support/stock-client';
@@ -21,14 +21,10 @@ const AUTHOR = 'author';
 const BYSTANDER = 'bystander';
 const OUTSIDER = 'outsider';
 
-/** Cells where the server is known to disagree with the matrix (bugs, reported; see below). */
-const KNOWN_DISAGREEMENTS: Partial<Record<`${Role}:${Action}`, string>> = {
-  // Reviewers are read-only on the sync socket (issue: writes from observers and reviewers are never
-  // applied); their comments need a server-side comment API that writes into the document. Not built.
-  'reviewer:comment': 'needs the comment API: reviewers are read-only on the sync socket',
-};
-/** Actions with nothing to enforce yet (next issues). */
-const NOT_BUILT: ReadonlySet<Action> = new Set<Action>(['adjudicate', 'export']);
+/** Cells where the server is known to disagree with the matrix (bugs, reported; see below). None today. */
+const KNOWN_DISAGREEMENTS: Partial<Record<`${Role}:${Action}`, string>> = {};
+/** Actions with nothing to enforce yet. None today. */
+const NOT_BUILT: ReadonlySet<Action> = new Set<Action>();
 
 let server: TestServer;
 let adminToken: string;
@@ -46,6 +42,8 @@ const clients: StockClient[] = [];
 
 const userOf = (role: Role) => `role-${role}`;
 const shared = () => roomName({ projectId, studyInstanceUid: study, scope: { type: 'shared' } });
+const consensusRoom = () => roomName({ projectId, studyInstanceUid: study, scope: { type: 'consensus' } });
+const sessionPath = () => `/api/projects/${projectId}/studies/${study}/session`;
 const ownRoom = (user: string) => roomName({ projectId, studyInstanceUid: study, scope: { type: 'reader', userId: ids[user]! } });
 /** Where a role writes its own work: trainees only see their own document, everyone else the shared one. */
 const workRoom = (role: Role) => (role === 'trainee' ? ownRoom(userOf(role)) : shared());
@@ -236,11 +234,65 @@ const CHECKS: Partial<Record<Action, (role: Role, allowed: boolean) => Promise<v
   },
 
   async comment(role, allowed) {
-    const { outcome, made } = await attempt(userOf(role), workRoom(role), (s) => s.addComment({ text: `a note by the ${role}`, target: { type: 'study' } }));
-    if (!outcome.accepted) expect(outcome.reason).toMatch(/^(read_only|invalid_update)/);
-    expect(outcome.accepted).toBe(allowed);
+    const user = userOf(role);
     const watcher = watcherOf(role);
-    await expectVisibleOrNever(allowed, () => watcher.doc.getMap('comments').has(made.id), `${role}'s comment`);
+    const texts = () => [...watcher.doc.getMap('comments').values()].map((c) => (c as { text?: unknown }).text);
+    // Over HTTP, written into the document as the caller (the way reviewers comment).
+    const text = `a note by the ${role} over HTTP`;
+    const room = role === 'trainee' ? { reader: ids[user]! } : 'shared';
+    const res = await http(tokens[user]!, 'POST', `/api/projects/${projectId}/studies/${study}/comments`, { room, target: { type: 'study' }, text });
+    expect(res.status).toBe(allowed ? 201 : 403);
+    await expectVisibleOrNever(allowed, () => texts().includes(text), `${role}'s comment over HTTP`);
+    // Over sync, only roles that write documents may; reviewers and observers are read-only there.
+    const { outcome, made } = await attempt(user, workRoom(role), (s) => s.addComment({ text: `a note by the ${role} over sync`, target: { type: 'study' } }));
+    if (!outcome.accepted) expect(outcome.reason).toMatch(/^(read_only|invalid_update)/);
+    expect(outcome.accepted).toBe(allowed && canWriteDocument(role));
+    await expectVisibleOrNever(outcome.accepted, () => watcher.doc.getMap('comments').has(made.id), `${role}'s comment over sync`);
+  },
+
+  async adjudicate(role, allowed) {
+    const user = userOf(role);
+    const index = 2 + ROLES.indexOf(role);
+    const manual = (x: number) => ({ kind: 'box2d' as const, ...box(sops[index]!, x), origin: 'manual' as const });
+    try {
+      // Sync document: the adjudication keys (`sources`/`origin`, `rejections`) in the role's work room, session open.
+      const keyed = await attempt(user, workRoom(role), (s) => s.acceptProposal(manual(70)));
+      expect(keyed.outcome.accepted).toBe(allowed);
+      if (!keyed.outcome.accepted && canWriteDocument(role)) expect(keyed.outcome.reason).toMatch(/^invalid_update: .*only adjudicators may write sources and origin/);
+      const rejection = await attempt(user, workRoom(role), (s) => s.rejectSources([{ readerId: ids[AUTHOR]!, annotationId: authorBoxId }]));
+      expect(rejection.outcome.accepted).toBe(allowed);
+      // HTTP: moving the study into the adjudication phase.
+      const phase = await http(tokens[user]!, 'PUT', `${sessionPath()}/phase`, { phase: 'adjudication' });
+      expect(phase.status).toBe(allowed ? 200 : 403);
+      // Sync door and document: writing the consensus in the adjudication phase.
+      await ok(adminToken, 'PUT', `${sessionPath()}/phase`, { phase: 'adjudication' });
+      const watcher = await openStockClient({ syncUrl: server.syncUrl, room: consensusRoom(), token: adminToken });
+      clients.push(watcher);
+      const door = await wsStatus(user, consensusRoom());
+      if (door === 403) expect(allowed, 'refused at the door').toBe(false);
+      else {
+        const { outcome, made } = await attempt(user, consensusRoom(), (s) => s.acceptProposal(manual(120)));
+        if (!outcome.accepted) expect(outcome.reason).toMatch(/^read_only/);
+        expect(outcome.accepted).toBe(allowed);
+        await expectVisibleOrNever(allowed, () => annotations(watcher).has(made.id), `${role}'s consensus box`);
+      }
+      watcher.destroy();
+    } finally {
+      await ok(adminToken, 'PUT', `${sessionPath()}/phase`, { phase: 'open' });
+      // Phase changes close connections whose grant changed (the shared watcher's); open fresh watchers.
+      sharedWatcher.destroy();
+      traineeWatcher.destroy();
+      sharedWatcher = await openStockClient({ syncUrl: server.syncUrl, room: shared(), token: adminToken });
+      traineeWatcher = await openStockClient({ syncUrl: server.syncUrl, room: ownRoom(userOf('trainee')), token: adminToken });
+      clients.push(sharedWatcher, traineeWatcher);
+    }
+  },
+
+  async export(role, allowed) {
+    const res = await http(tokens[userOf(role)]!, 'GET', `/api/projects/${projectId}/export?format=coco`);
+    expect(res.status).toBe(allowed ? 200 : 403);
+    const audit = await ok(adminToken, 'GET', `/api/audit?project=${projectId}&action=data.exported&actor=${ids[userOf(role)]}`);
+    expect(audit.entries.length).toBe(allowed ? 1 : 0);
   },
 
   async 'manage-members'(role, allowed) {
@@ -262,9 +314,10 @@ const LEVELS: Record<Action, string> = {
   'edit-own-annotation': 'a new box over WS: stored (durable ack) and seen by another client, or permission-denied and never seen',
   'edit-others-annotation': "moving the reader's box over WS (trainees: the shared room is closed to them)",
   'set-image-status': 'an image status over WS',
-  comment: 'a study comment over WS',
-  adjudicate: 'not built yet',
-  export: 'not built yet',
+  comment: 'a study comment over HTTP POST …/comments, seen by another client (over WS too for roles that write documents)',
+  adjudicate:
+    'consensus keys (sources/origin, a rejection) over WS in the work room, PUT …/session/phase to adjudication, then a consensus box over WS in that phase (door or document)',
+  export: 'GET /api/projects/:id/export?format=coco (a zip), audited as data.exported',
   'manage-members': 'POST /api/projects/:id/members (project role admin, not a global administrator)',
   'view-audit': 'GET /api/audit?project=<id>',
 };

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { Registry } from 'prom-client';
 import { WorkerSqliteStorage } from '@readingroom/storage-sqlite';
 import { SyncServer, type DocumentStorage, type Logger } from '@readingroom/sync-server';
+import { catalogImageKeys } from './agreement/study-image-keys';
 import { AuditRecorder } from './audit/audit-recorder';
 import { documentAuditHooks } from './audit/document-audit';
 import { loginAuditListener } from './audit/http-audit';
@@ -20,6 +21,7 @@ import { EncryptedStorage } from './crypto/encrypted-storage';
 import { openEncryption } from './crypto/open-encryption';
 import { resolveTokenSecret } from './config/token-secret';
 import { openImageServices, type ImageServiceDeps } from './dicomweb/image-services';
+import { dataDirImages } from './export/export-api';
 import { createApp } from './http/create-app';
 import { defaultWebRoot } from './http/static-web';
 import { createLogger } from './logger';
@@ -30,6 +32,8 @@ import { createProjectAccess } from './projects/project-access';
 import { createProjectImageSources } from './projects/project-image-sources';
 import { importProjectLinks } from './projects/import-project-links';
 import { withProjectEvents } from './projects/project-events';
+import { withSessionEvents } from './sessions/session-events';
+import { SqliteSessionStore } from './sessions/sqlite-session-store';
 import { openSyncAccess } from './sync-access/open-sync-access';
 import { bootstrapAdmin } from './users/bootstrap-admin';
 import { SqliteUserStore } from './users/sqlite-user-store';
@@ -81,11 +85,13 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   const tokenSecret = resolveTokenSecret(config.dataDir, config.tokenSecret);
   const users = SqliteUserStore.open({ filename: join(config.dataDir, 'readingroom.db') });
   let projects: SqliteProjectStore | undefined;
+  let readingSessions: SqliteSessionStore | undefined;
   let storage: DocumentStorage | undefined;
   let auditLog: SqliteAuditLog | undefined;
   let authStores: AuthStores | undefined;
   try {
     projects = SqliteProjectStore.open({ filename: join(config.dataDir, 'readingroom.db'), cipher });
+    readingSessions = SqliteSessionStore.open({ filename: join(config.dataDir, 'readingroom.db') });
     authStores = openAuthStores(config);
     await bootstrapAdmin(users, config.adminPassword, deps.announce ?? ((m) => process.stdout.write(m)));
     auditLog = await SqliteAuditLog.open({ dataDir: config.dataDir, cipher });
@@ -94,6 +100,7 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   } catch (error) {
     await auditLog?.close();
     await authStores?.close();
+    await readingSessions?.close();
     await projects?.close();
     await users.close();
     throw error;
@@ -101,7 +108,18 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
 
   // Project writes through this process are announced, so sync access reacts to them at once.
   const { store: observedProjects, changes: projectChanges } = withProjectEvents(projects);
-  const syncAccess = openSyncAccess({ dataDir: config.dataDir, projects: observedProjects, users, changes: projectChanges, logger, cipher });
+  // Reading-session writes too: a submitted read or a new phase re-decides open connections at once.
+  const { store: observedSessions, changes: sessionChanges } = withSessionEvents(readingSessions);
+  const syncAccess = openSyncAccess({
+    dataDir: config.dataDir,
+    projects: observedProjects,
+    users,
+    changes: projectChanges,
+    sessions: observedSessions,
+    sessionChanges,
+    logger,
+    cipher,
+  });
 
   const registry = new Registry();
   // Audit events (document updates, logins, memberships) are batched into <dataDir>/audit.db.
@@ -155,6 +173,20 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
     },
     sessions: auth.sessions,
     loginLimiter: auth.loginLimiter,
+    readingSessions: observedSessions,
+    // Comments and votes over HTTP: the sync door decides who may open the document, and the
+    // write goes through the sync core as the caller (accept step, storage, broadcast, audit).
+    discussion: { authorize: (user, room) => syncAccess.access.authorize(user, room), documents: sync },
+    // Reports read documents without loading rooms, and count images in the local catalog.
+    agreement: { documents: sync, imageKeys: catalogImageKeys(images.catalog) },
+    // Label exports read documents like reports; label imports write through the sync door as the
+    // reader (or a model id) like discussion. Images: the catalog, else the project's upstream.
+    exports: {
+      documents: sync,
+      authorize: (user, room) => syncAccess.access.authorize(user, room),
+      images: dataDirImages({ catalog: images.catalog, dataDir: config.dataDir, cipher, sourceForStudy: (uid, local) => imageSources.sourceForStudy(uid, local) }),
+      maxImportBytes: config.maxImportBytes,
+    },
   });
 
   const listen = { fetch: app.fetch, port: config.port, hostname: config.host };
@@ -192,6 +224,7 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
     await auditRecorder.close();
     await auditLog.close();
     await images.close();
+    await readingSessions.close();
     await projects.close();
     await users.close();
     throw error;
@@ -206,6 +239,7 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
   const openStorage = storage;
   const openAuditLog = auditLog;
   const openAuthDb = authStores;
+  const openSessions = readingSessions;
   const close = () =>
     (closing ??= (async () => {
       state = 'stopping';
@@ -224,6 +258,7 @@ export async function startServer(input: ConfigInput, deps: ServerDeps = {}): Pr
       await images.close();
       await syncAccess.close();
       await openAuthDb.close();
+      await openSessions.close();
       await projects.close();
       await users.close();
       state = 'stopped';

@@ -67,7 +67,7 @@ export function composeHooks(...hooks: SyncHooks[]): SyncHooks {
   return composed;
 }
 
-/** The proposal with a `stage()` that applies once and hands every caller the same result (or error). */
+/** The proposal with a `stage()` that applies once and hands every caller the same result (or error); `preview()` passes through. */
 function shareStage(proposal: UpdateProposal): UpdateProposal {
   let result: { staged: StagedUpdate } | { error: unknown } | undefined;
   const stage = (): StagedUpdate => {
@@ -81,5 +81,7 @@ function shareStage(proposal: UpdateProposal): UpdateProposal {
     if ('error' in result) throw result.error;
     return result.staged;
   };
-  return { room: proposal.room, identity: proposal.identity, update: proposal.update, via: proposal.via, doc: proposal.doc, stage };
+  const shared: UpdateProposal = { room: proposal.room, identity: proposal.identity, update: proposal.update, via: proposal.via, doc: proposal.doc, stage };
+  // preview() changes nothing, so every hook may call it (the sync server's proposal computes it once).
+  return proposal.preview ? { ...shared, preview: proposal.preview.bind(proposal) } : shared;
 }

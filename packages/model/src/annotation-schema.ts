@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConsensusOriginSchema, SourcesSchema } from './consensus-schema';
 import { Box2dGeometrySchema, Box3dGeometrySchema } from './geometry-schema';
 import { DicomUidSchema, EntityIdSchema, EpochMsSchema, IndexSchema, UserIdSchema } from './primitives';
 
@@ -33,6 +34,10 @@ const commonShape = {
   deleted: z.boolean(),
   deletedBy: UserIdSchema.optional(),
   deletedAt: EpochMsSchema.optional(),
+  /** Consensus only: the reader annotations it came from (one atomic value). Written by adjudicators. */
+  sources: SourcesSchema.optional(),
+  /** Consensus only: how it was made. Written by adjudicators. */
+  origin: ConsensusOriginSchema.optional(),
 };
 
 export const Box2dAnnotationSchema = z.strictObject({
@@ -58,6 +63,16 @@ export const AnnotationSchema = z
     }
     if (a.deleted && a.deletedAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['deletedAt'], message: 'a deleted annotation needs deletedAt' });
+    }
+    // Provenance of consensus annotations: sources come with an origin; only `manual` has none.
+    if (a.sources !== undefined && a.origin === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['origin'], message: 'an annotation with sources needs an origin' });
+    }
+    if (a.origin !== undefined && a.origin !== 'manual' && a.sources === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sources'], message: `origin ${a.origin} needs sources` });
+    }
+    if (a.origin === 'taken' && a.sources !== undefined && a.sources.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['sources'], message: 'a taken annotation has exactly one source' });
     }
   });
 

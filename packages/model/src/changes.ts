@@ -9,6 +9,8 @@ export interface StudyChange {
   annotationIds: string[];
   imageStatesChanged: boolean;
   commentsChanged: boolean;
+  /** Rejections of reader annotations or votes changed (consensus review). */
+  reviewChanged: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export function observeStudy(
   let ids = new Set<string>();
   let imageStates = false;
   let comments = false;
+  let review = false;
   const onAnnotations = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     for (const event of events) {
       if (event.target === roots.annotations) {
@@ -40,27 +43,36 @@ export function observeStudy(
   const onComments = (): void => {
     comments = true;
   };
+  const onReview = (): void => {
+    review = true;
+  };
   const onAfterTransaction = (transaction: Y.Transaction): void => {
-    if (ids.size === 0 && !imageStates && !comments) return;
+    if (ids.size === 0 && !imageStates && !comments && !review) return;
     const change: StudyChange = {
       local: isLocal(transaction.origin),
       annotationIds: [...ids].sort(),
       imageStatesChanged: imageStates,
       commentsChanged: comments,
+      reviewChanged: review,
     };
     ids = new Set();
     imageStates = false;
     comments = false;
+    review = false;
     callback(change);
   };
   roots.annotations.observeDeep(onAnnotations);
   roots.imageStates.observe(onImageStates);
   roots.comments.observe(onComments);
+  roots.rejections.observe(onReview);
+  roots.votes.observe(onReview);
   doc.on('afterTransaction', onAfterTransaction);
   return () => {
     roots.annotations.unobserveDeep(onAnnotations);
     roots.imageStates.unobserve(onImageStates);
     roots.comments.unobserve(onComments);
+    roots.rejections.unobserve(onReview);
+    roots.votes.unobserve(onReview);
     doc.off('afterTransaction', onAfterTransaction);
   };
 }

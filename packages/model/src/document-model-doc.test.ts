@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { readAnnotations } from './read';
+import { readAnnotation, readAnnotations, readStudyState } from './read';
 import { StudyDocument } from './study-document';
 import { validateDocument } from './validate';
 
@@ -42,5 +42,24 @@ describe('docs/document-model.md', () => {
     expect(readAnnotations(doc)).toEqual([]);
     expect(session.restoreAnnotation(id)).toBe(true);
     expect(session.listAnnotations()).toHaveLength(1);
+  });
+
+  it('its consensus example writes a box with sources and origin and a vote, all valid', () => {
+    const writeBox = example('write-box');
+    const run = new Function('Y', `${writeBox.slice(IMPORT.length)}\n${example('consensus')}\nreturn { doc, consensusId };`) as (
+      y: typeof Y,
+    ) => { doc: Y.Doc; consensusId: string };
+    const { doc, consensusId } = run(Y);
+
+    expect(validateDocument(doc)).toEqual([]);
+    expect(readAnnotation(doc, consensusId)).toMatchObject({
+      author: 'adjudicator-1',
+      origin: 'fused',
+      sources: [
+        { readerId: 'reader-1', annotationId: 'a1b2' },
+        { readerId: 'reader-2', annotationId: 'c3d4' },
+      ],
+    });
+    expect(readStudyState(doc).votes).toEqual([{ annotationId: consensusId, userId: 'reviewer-1', vote: 'agree', at: expect.any(Number) }]);
   });
 });

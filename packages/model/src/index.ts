@@ -7,6 +7,7 @@ export * from './primitives';
 export * from './geometry-schema';
 export * from './annotation-schema';
 export * from './study-state-schema';
+export * from './consensus-schema';
 export { type Violation, type ViolationCode, VIOLATION_CODES } from './violation';
 export { StudyDocumentError, STUDY_ERROR_CODES, type StudyErrorCode } from './errors';
 export {
@@ -27,8 +28,51 @@ export {
   type NewBox2d,
   type NewBox3d,
   type AttributesPatch,
+  type Proposal,
+  type Provenance,
 } from './study-document';
 export { ROLES, ACTIONS, PERMISSIONS, can, canWriteDocument, type Role, type Action } from './permissions';
-export { validateUpdate, type UpdateActor, type UpdateReview, type ImageRef, type ImageSize } from './validate-update';
+export { validateUpdate, type UpdateActor, type UpdateReview, type ImageRef, type ImageSize, type DocumentAfter, type UpdateChanges } from './validate-update';
+export { AnnotationCheckMemo } from './annotation-check-memo';
 export { roomName, parseRoomName, type StudyRoom, type RoomScope } from './room-name';
 export { PresenceStateSchema, PresenceCursorSchema, PresenceViewportSchema, type PresenceState } from './presence-schema';
+export {
+  READING_PHASES,
+  ReadingPhaseSchema,
+  ReadingSessionSchema,
+  MAX_ASSIGNED,
+  defaultReadingSession,
+  STUDY_STATUSES,
+  studyStatus,
+  hasSubmitted,
+  SESSION_RULE_CODES,
+  READER_ROLES,
+  ADJUDICATOR_ROLES,
+  mayManageSession,
+  setSessionPhase,
+  setSessionFlags,
+  submitRule,
+  submitRead,
+  assignSession,
+  pickLeastLoaded,
+  balanceReaders,
+  readerLoad,
+  type ReadingPhase,
+  type ReadingSession,
+  type StudyStatus,
+  type SessionActor,
+  type SessionRuleCode,
+  type SessionRuleResult,
+} from './reading-session';
+export {
+  seatOf,
+  decideReadingRoom,
+  sessionRoomScope,
+  READING_ROOM_REFUSALS,
+  READ_ONLY_CAUSES,
+  type ReadingRoomSession,
+  type ReadingSeat,
+  type ReadingRoomRefusal,
+  type ReadOnlyCause,
+  type ReadingRoomDecision,
+} from './reading-rooms';

@@ -14,6 +14,10 @@ export const ROOT = {
   imageStates: 'imageStates',
   /** comment id → atomic plain object (`Comment`). */
   comments: 'comments',
+  /** `rejectionKey(source)` → atomic plain object (`Rejection`); consensus documents. */
+  rejections: 'rejections',
+  /** `voteKey(vote)` → atomic plain object (`Vote`). */
+  votes: 'votes',
 } as const;
 
 /**
@@ -38,6 +42,10 @@ export const ANNOTATION_KEY = {
   deleted: 'deleted',
   deletedBy: 'deletedBy',
   deletedAt: 'deletedAt',
+  /** Optional, consensus: atomic array of `{ readerId, annotationId }`. */
+  sources: 'sources',
+  /** Optional, consensus: `fused` | `majority` | `taken` | `manual`. */
+  origin: 'origin',
 } as const;
 
 /** Keys of the nested `attributes` Y.Map. */
@@ -49,6 +57,8 @@ export interface StudyRoots {
   annotations: Y.Map<unknown>;
   imageStates: Y.Map<unknown>;
   comments: Y.Map<unknown>;
+  rejections: Y.Map<unknown>;
+  votes: Y.Map<unknown>;
 }
 
 /** Returns the root maps of `doc` (Yjs creates them on first access). */
@@ -58,6 +68,8 @@ export function getRoots(doc: Y.Doc): StudyRoots {
     annotations: doc.getMap<unknown>(ROOT.annotations),
     imageStates: doc.getMap<unknown>(ROOT.imageStates),
     comments: doc.getMap<unknown>(ROOT.comments),
+    rejections: doc.getMap<unknown>(ROOT.rejections),
+    votes: doc.getMap<unknown>(ROOT.votes),
   };
 }
 

@@ -136,11 +136,11 @@ describe('StudyDocument', () => {
     stop();
     s.setLabel(id, 'unobserved');
     expect(changes).toEqual([
-      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false },
-      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false },
-      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false },
-      { local: true, annotationIds: [], imageStatesChanged: false, commentsChanged: true },
-      { local: false, annotationIds: [id], imageStatesChanged: false, commentsChanged: false },
+      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false, reviewChanged: false },
+      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false, reviewChanged: false },
+      { local: true, annotationIds: [id], imageStatesChanged: false, commentsChanged: false, reviewChanged: false },
+      { local: true, annotationIds: [], imageStatesChanged: false, commentsChanged: true, reviewChanged: false },
+      { local: false, annotationIds: [id], imageStatesChanged: false, commentsChanged: false, reviewChanged: false },
     ]);
   });
 

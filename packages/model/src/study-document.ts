@@ -2,6 +2,20 @@ import * as Y from 'yjs';
 import { type Annotation, AnnotationSchema, type Attributes, ConfidenceSchema, LabelSchema, NoteSchema } from './annotation-schema';
 import { buildAnnotationMap, markDeleted, markRestored, touch } from './annotation-map';
 import { observeStudy, type StudyChange } from './changes';
+import {
+  type ConsensusOrigin,
+  ConsensusOriginSchema,
+  type ConsensusSource,
+  ConsensusSourceSchema,
+  type Rejection,
+  RejectionSchema,
+  rejectionKey,
+  SourcesSchema,
+  type Vote,
+  VoteSchema,
+  voteKey,
+  type VoteValue,
+} from './consensus-schema';
 import { parseInput, StudyDocumentError } from './errors';
 import { type Box2dGeometry, Box2dGeometrySchema, type Box3dGeometry, Box3dGeometrySchema } from './geometry-schema';
 import { ANNOTATION_KEY as K, ATTRIBUTE_KEY, getRoots, imageStateKey, SCHEMA_VERSION, type StudyRoots } from './layout';
@@ -51,6 +65,19 @@ export interface NewBox3d {
   attributes?: Attributes;
   author?: string;
 }
+
+/** Provenance of a consensus annotation: the reader annotations it came from, and how. */
+export interface Provenance {
+  /** Required unless `origin` is `manual`; exactly one for `taken`. */
+  sources?: ConsensusSource[];
+  origin: ConsensusOrigin;
+}
+
+/**
+ * A consensus annotation the adjudicator accepts (`acceptProposal`): a box with its image
+ * references, as proposed by fusion, majority or by hand, and its provenance.
+ */
+export type Proposal = ((Omit<NewBox2d, 'author'> & { kind: 'box2d' }) | (Omit<NewBox3d, 'author'> & { kind: 'box3d' })) & Provenance;
 
 /** Attribute changes: a value sets it, `null` clears it, `undefined` leaves it alone. */
 export interface AttributesPatch {
@@ -209,6 +236,93 @@ export class StudyDocument {
     );
     this.write(() => this.roots.comments.set(comment.id, comment));
     return comment;
+  }
+
+  /**
+   * Adjudication: creates a consensus annotation from a proposal, attributed to this session's
+   * user (the adjudicator), with its `sources` and `origin`, and returns it.
+   */
+  acceptProposal(proposal: Proposal): Annotation {
+    const origin = parseInput(ConsensusOriginSchema, proposal.origin, 'origin');
+    const sources = proposal.sources === undefined ? undefined : parseInput(SourcesSchema, proposal.sources, 'sources');
+    const provenance = { origin, ...(sources === undefined ? {} : { sources }) };
+    const common = {
+      studyInstanceUid: proposal.studyInstanceUid,
+      seriesInstanceUid: proposal.seriesInstanceUid,
+      geometry: proposal.geometry,
+      label: proposal.label,
+      attributes: proposal.attributes ?? {},
+      author: this.userId,
+      ...provenance,
+    };
+    if (proposal.kind === 'box2d') {
+      return this.createAnnotation({ ...common, kind: 'box2d', sopInstanceUid: proposal.sopInstanceUid, frameIndex: proposal.frameIndex ?? 0 });
+    }
+    return this.createAnnotation({ ...common, kind: 'box3d' });
+  }
+
+  /**
+   * Adjudication: copies one reader's box into this (consensus) document as `origin: 'taken'`
+   * with that box as its only source. The box (kind, image references, geometry, label) is
+   * copied; the reader's attributes (their confidence and note) are not, since the copy is
+   * attributed to the adjudicator.
+   */
+  takeReaderBox(readerAnnotation: Annotation, readerId: string): Annotation {
+    if (readerAnnotation.deleted) throw new StudyDocumentError('invalid-input', 'a deleted annotation cannot be taken');
+    const source = parseInput(ConsensusSourceSchema, { readerId, annotationId: readerAnnotation.id }, 'source');
+    const box = readerAnnotation;
+    const refs = { studyInstanceUid: box.studyInstanceUid, seriesInstanceUid: box.seriesInstanceUid, label: box.label, sources: [source], origin: 'taken' as const };
+    return box.kind === 'box2d'
+      ? this.acceptProposal({ ...refs, kind: 'box2d', sopInstanceUid: box.sopInstanceUid, frameIndex: box.frameIndex, geometry: box.geometry })
+      : this.acceptProposal({ ...refs, kind: 'box3d', geometry: box.geometry });
+  }
+
+  /** Adjudication: rejects reader annotations (one rejection each, one transaction) and returns them. */
+  rejectSources(sources: ConsensusSource[], reason?: string): Rejection[] {
+    const parsed = parseInput(SourcesSchema, sources, 'sources');
+    const at = this.now();
+    const rejections = parsed.map((source) =>
+      parseInput(RejectionSchema, { ...source, by: this.userId, at, ...(reason === undefined ? {} : { reason }) }, 'rejection'),
+    );
+    this.write(() => {
+      for (const rejection of rejections) this.roots.rejections.set(rejectionKey(rejection), rejection);
+    });
+    return rejections;
+  }
+
+  /** Adjudication: withdraws the rejection of a reader annotation. Returns false if it was not rejected. */
+  withdrawRejection(source: ConsensusSource): boolean {
+    const key = rejectionKey(parseInput(ConsensusSourceSchema, source, 'source'));
+    if (!this.roots.rejections.has(key)) return false;
+    this.write(() => this.roots.rejections.delete(key));
+    return true;
+  }
+
+  /** Records (or replaces) this session's user's vote on an existing annotation and returns it. */
+  setVote(annotationId: string, vote: VoteValue): Vote {
+    this.annotationMap(annotationId);
+    const value = parseInput(VoteSchema, { annotationId, userId: this.userId, vote, at: this.now() }, 'vote');
+    this.write(() => this.roots.votes.set(voteKey(value), value));
+    return value;
+  }
+
+  /** Removes this session's user's vote on an annotation. Returns false if there was none. */
+  clearVote(annotationId: string): boolean {
+    const key = voteKey({ annotationId, userId: this.userId });
+    if (!this.roots.votes.has(key)) return false;
+    this.write(() => this.roots.votes.delete(key));
+    return true;
+  }
+
+  /** Rejected reader annotations, sorted by key. */
+  listRejections(): Rejection[] {
+    return readStudyState(this.doc).rejections;
+  }
+
+  /** Votes, sorted by key; only those on `annotationId` when given. */
+  listVotes(annotationId?: string): Vote[] {
+    const votes = readStudyState(this.doc).votes;
+    return annotationId === undefined ? votes : votes.filter((v) => v.annotationId === annotationId);
   }
 
   /** Soft-deletes a comment (it stays in the document, flagged). Returns false if already deleted. */

@@ -8,7 +8,7 @@ import type { StudyRoots } from './layout';
  * `captureTimeoutMs` 0 makes every API call its own undo step.
  */
 export function createSessionUndoManager(roots: StudyRoots, origin: object, captureTimeoutMs = 0): Y.UndoManager {
-  return new Y.UndoManager([roots.annotations, roots.imageStates, roots.comments], {
+  return new Y.UndoManager([roots.annotations, roots.imageStates, roots.comments, roots.rejections, roots.votes], {
     trackedOrigins: new Set([origin]),
     captureTimeout: captureTimeoutMs,
   });

@@ -127,3 +127,70 @@ describe('validateUpdate', () => {
     expect(forged.violations.length).toBeGreaterThan(0);
   });
 });
+
+describe('validateUpdate: consensus provenance, rejections and votes', () => {
+  const proposal = () => ({ kind: 'box2d' as const, ...box2d(), sources: [{ readerId: 'r1', annotationId: 'a1' }], origin: 'fused' as const });
+  /** A room with one box by the adjudicator `adj` and one by the reader `alice`. */
+  function seeded() {
+    const t = setup();
+    const consensus = t.review('adj', (s) => s.acceptProposal(proposal()), as('adj', 'adjudicator'));
+    expect(consensus.violations).toEqual([]);
+    consensus.accept();
+    const plain = t.review('alice', (s) => s.createBox2d(box2d()), as('alice', 'reader'));
+    plain.accept();
+    return { t, consensusId: [...consensus.touched.keys()][0]!, aliceBox: [...plain.touched.keys()][0]! };
+  }
+
+  it('refuses sources and origin written by a reader, on creation and on an edit of their own box', () => {
+    const { t, aliceBox } = seeded();
+    const created = t.review('alice', (s) => s.acceptProposal(proposal()), as('alice', 'reader'));
+    expect(created.violations.map((v) => v.message)).toContain('only adjudicators may write sources and origin');
+    const edited = t.review('alice', (_s, doc) => (doc.getMap('annotations').get(aliceBox) as Y.Map<unknown>).set('origin', 'manual'), as('alice', 'reader'));
+    expect(edited.violations.map((v) => v.message)).toContain('only adjudicators may write sources and origin');
+  });
+
+  it("lets an adjudicator change a consensus box's sources", () => {
+    const { t, consensusId } = seeded();
+    const r = t.review('adj', (_s, doc) => {
+      const map = doc.getMap('annotations').get(consensusId) as Y.Map<unknown>;
+      doc.transact(() => {
+        map.set('sources', [{ readerId: 'r1', annotationId: 'a1' }, { readerId: 'r2', annotationId: 'b1' }]);
+        map.set('updatedBy', 'adj');
+      });
+    }, as('adj', 'adjudicator'));
+    expect(r.violations).toEqual([]);
+  });
+
+  it('accepts rejections from an adjudicator signed by them, and refuses them from a reader or signed by someone else', () => {
+    const t = setup();
+    const sources = [{ readerId: 'r1', annotationId: 'a1' }];
+    expect(t.review('adj', (s) => s.rejectSources(sources, 'duplicate'), as('adj', 'adjudicator')).violations).toEqual([]);
+    expect(t.review('alice', (s) => s.rejectSources(sources), as('alice', 'reader')).violations.map((v) => v.message)).toEqual([
+      'your role may not reject reader annotations',
+    ]);
+    const forged = t.review('adj', (_s, doc) => doc.getMap('rejections').set('r1:a1', { readerId: 'r1', annotationId: 'a1', by: 'boss', at: 1 }), as('adj', 'adjudicator'));
+    expect(forged.violations.map((v) => v.message)).toEqual(['by must be you']);
+    const misfiled = t.review('adj', (_s, doc) => doc.getMap('rejections').set('r1:zz', { readerId: 'r1', annotationId: 'a1', by: 'adj', at: 1 }), as('adj', 'adjudicator'));
+    expect(misfiled.violations.map((v) => v.code)).toEqual(['key-mismatch']);
+  });
+
+  it("accepts a reviewer's own vote on an existing annotation and refuses an observer's, a forged and a dangling one", () => {
+    const { t, aliceBox } = seeded();
+    const own = t.review('rita', (s) => s.setVote(aliceBox, 'agree'), as('rita', 'reviewer'));
+    expect(own.violations).toEqual([]);
+    own.accept();
+    expect(t.review('olga', (s) => s.setVote(aliceBox, 'agree'), as('olga', 'observer')).violations.map((v) => v.message)).toEqual(['your role may not vote']);
+    const forged = t.review('rita', (_s, doc) => doc.getMap('votes').set(`${aliceBox}:bob`, { annotationId: aliceBox, userId: 'bob', vote: 'disagree', at: 1 }), as('rita', 'reviewer'));
+    expect(forged.violations.map((v) => v.message)).toEqual(['a vote must be your own']);
+    const dangling = t.review('rita', (_s, doc) => doc.getMap('votes').set('nope:rita', { annotationId: 'nope', userId: 'rita', vote: 'agree', at: 1 }), as('rita', 'reviewer'));
+    expect(dangling.violations.map((v) => v.code)).toEqual(['dangling-reference']);
+  });
+
+  it("lets a voter remove their own vote but nobody else's", () => {
+    const { t, aliceBox } = seeded();
+    t.review('rita', (s) => s.setVote(aliceBox, 'disagree'), as('rita', 'reviewer')).accept();
+    const byOther = t.review('adj', (_s, doc) => doc.getMap('votes').delete(`${aliceBox}:rita`), as('adj', 'adjudicator'));
+    expect(byOther.violations.map((v) => v.message)).toEqual(['only your own vote can be removed']);
+    expect(t.review('rita', (s) => s.clearVote(aliceBox), as('rita', 'reviewer')).violations).toEqual([]);
+  });
+});

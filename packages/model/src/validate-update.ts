@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import type { Annotation } from './annotation-schema';
+import { RejectionSchema, rejectionKey, VoteSchema, voteKey } from './consensus-schema';
 import { ANNOTATION_KEY, ROOT, SCHEMA_VERSION } from './layout';
-import { plainAnnotation } from './read';
+import { type AnnotationCheckMemo, checkAnnotationAfter, type HeldValueView } from './annotation-check-memo';
+import type { MapEntriesView } from './read';
 import { CommentSchema, ImageStateSchema } from './study-state-schema';
 import type { Action } from './permissions';
-import { checkAnnotation } from './validate';
 import type { Violation } from './violation';
 
 /** Who is writing, and under which rules. */
@@ -37,6 +38,24 @@ export interface UpdateReview {
   readonly touched: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/**
+ * The document after an update, as `validateUpdate` reads it: the staging copy the update was
+ * applied to (a `Y.Doc`), or the room's document seen through the entries an update would set
+ * (the sync server's `UpdatePreview.after`). Read it only through these members; a map found in
+ * it (an annotation, its attributes) holds the values before the update, so read its entries
+ * with `entriesOf`.
+ */
+export interface DocumentAfter extends MapEntriesView, HeldValueView {
+  readonly share: ReadonlyMap<string, Y.AbstractType<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  getMap(name: string): { get(key: string): unknown; has(key: string): boolean };
+}
+
+/** What `validateUpdate` needs of the transaction that applied the update (a `Y.Transaction` has it). */
+export interface UpdateChanges {
+  readonly changed: ReadonlyMap<Y.AbstractType<any>, ReadonlySet<string | null>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly beforeState: { get(client: number): number | undefined };
+}
+
 /** Keys of an annotation that never change after creation. */
 const IMMUTABLE_KEYS: readonly string[] = [
   ANNOTATION_KEY.id,
@@ -59,9 +78,21 @@ const v = (code: Violation['code'], path: Violation['path'], message: string): V
  * before it is `before`, using the Yjs transaction of that apply to find exactly what changed.
  * Checks every changed entry: schema, taxonomy, geometry within the image, author fields equal to
  * the actor, own-versus-others permissions, no hard deletion or replacement of annotations, no
- * writes outside the known roots. Pure; an empty `violations` means the update may be applied.
+ * writes outside the known roots. Consensus keys (`sources`, `origin`, `rejections`) need
+ * `adjudicate`; a vote needs `comment`, must be the actor's own and name an existing annotation.
+ * Pure; an empty `violations` means the update may be applied. Instead of a staged copy, `after`
+ * may be a view of `before` through the entries the update sets and `transaction` its changes
+ * (the sync server's `UpdatePreview`), which spares applying the update twice. With such a view,
+ * `options.memo` (kept per process) re-parses only the changed keys of an annotation it has seen
+ * valid (see `AnnotationCheckMemo`).
  */
-export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Transaction, actor: UpdateActor): UpdateReview {
+export function validateUpdate(
+  before: Y.Doc,
+  after: DocumentAfter,
+  transaction: UpdateChanges,
+  actor: UpdateActor,
+  options: { readonly memo?: AnnotationCheckMemo } = {},
+): UpdateReview {
   const violations: Violation[] = [];
   const touched = new Map<string, Set<string>>();
   const rootNames = new Map<Y.AbstractType<any>, string>(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -87,6 +118,8 @@ export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Trans
         if (root === ROOT.annotations) reviewAnnotationEntry(key);
         else if (root === ROOT.imageStates) reviewImageState(key);
         else if (root === ROOT.comments) reviewComment(key);
+        else if (root === ROOT.rejections) reviewRejection(key);
+        else if (root === ROOT.votes) reviewVote(key);
         else reviewMeta(key);
       }
     } else if (type.parent === annotationsRoot && type._item?.parentSub) {
@@ -121,15 +154,20 @@ export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Trans
 
   function reviewAnnotation(id: string, keys: ReadonlySet<string>) {
     const path = [ROOT.annotations, id];
-    const entry = plainAnnotation(id, after.getMap(ROOT.annotations).get(id));
-    violations.push(...entry.problems);
-    if (entry.problems.length > 0) return;
-    const checked = checkAnnotation(entry.value, labelRules);
+    const checked = checkAnnotationAfter(before, after, id, keys, labelRules, options.memo);
+    violations.push(...checked.problems);
+    if (checked.problems.length > 0) return;
     violations.push(...checked.violations.map((p) => ({ ...p, path: [...path, ...p.path] })));
     const now = checked.annotation;
     if (!now) return;
     if (now.id !== id) violations.push(v('key-mismatch', [...path, 'id'], 'the id must equal the key'));
     const created = keys.has('*created');
+    const consensusKeys = created
+      ? now.sources !== undefined || now.origin !== undefined
+      : keys.has(ANNOTATION_KEY.sources) || keys.has(ANNOTATION_KEY.origin);
+    if (consensusKeys && !actor.can('adjudicate')) {
+      violations.push(v('invalid-value', [...path, ANNOTATION_KEY.sources], 'only adjudicators may write sources and origin'));
+    }
     if (created) {
       if (!actor.can('edit-own-annotation')) violations.push(v('invalid-value', path, 'your role may not create annotations'));
       if (now.author !== actor.userId || now.createdBy !== actor.userId) {
@@ -207,6 +245,41 @@ export function validateUpdate(before: Y.Doc, after: Y.Doc, transaction: Y.Trans
     const ownDelete = prev.success && prev.data.author === actor.userId && parsed.data.deletedBy === actor.userId;
     if (!sameText || !(ownDelete || actor.can('edit-others-annotation'))) {
       violations.push(v('invalid-value', path, 'a comment can only be deleted, by its author or an adjudicator'));
+    }
+  }
+
+  function reviewRejection(key: string) {
+    const path = [ROOT.rejections, key];
+    if (!actor.can('adjudicate')) {
+      violations.push(v('invalid-value', path, 'your role may not reject reader annotations'));
+      return;
+    }
+    const now = after.getMap(ROOT.rejections).get(key);
+    if (now === undefined) return; // withdrawn
+    const parsed = RejectionSchema.safeParse(now);
+    if (!parsed.success) violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid rejection'));
+    else if (rejectionKey(parsed.data) !== key) violations.push(v('key-mismatch', path, 'the key must be <readerId>:<annotationId>'));
+    else if (parsed.data.by !== actor.userId) violations.push(v('invalid-value', [...path, 'by'], 'by must be you'));
+  }
+
+  function reviewVote(key: string) {
+    const path = [ROOT.votes, key];
+    if (!actor.can('comment')) {
+      violations.push(v('invalid-value', path, 'your role may not vote'));
+      return;
+    }
+    const now = after.getMap(ROOT.votes).get(key);
+    if (now === undefined) {
+      const had = VoteSchema.safeParse(before.getMap(ROOT.votes).get(key));
+      if (!had.success || had.data.userId !== actor.userId) violations.push(v('invalid-value', path, 'only your own vote can be removed'));
+      return;
+    }
+    const parsed = VoteSchema.safeParse(now);
+    if (!parsed.success) violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid vote'));
+    else if (voteKey(parsed.data) !== key) violations.push(v('key-mismatch', path, 'the key must be <annotationId>:<userId>'));
+    else if (parsed.data.userId !== actor.userId) violations.push(v('invalid-value', [...path, 'userId'], 'a vote must be your own'));
+    else if (!after.getMap(ROOT.annotations).has(parsed.data.annotationId)) {
+      violations.push(v('dangling-reference', [...path, 'annotationId'], 'the annotation voted on does not exist'));
     }
   }
 

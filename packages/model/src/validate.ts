@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { z } from 'zod';
 import { type Annotation, AnnotationSchema } from './annotation-schema';
+import { RejectionSchema, rejectionKey, VoteSchema, voteKey } from './consensus-schema';
 import { getRoots, imageStateKey, ROOT, SCHEMA_VERSION } from './layout';
 import { plainAnnotation } from './read';
 import { CommentSchema, ImageStateSchema } from './study-state-schema';
@@ -65,15 +66,16 @@ function checkTaxonomy(annotation: Annotation, rules: AnnotationRules, base: (st
 
 /**
  * Checks every invariant of a study document: schema version, the type of every stored value,
- * every annotation, image state and comment against its schema, map keys that must equal the
- * stored id, and comments pointing at missing annotations. Returns all violations found.
+ * every annotation, image state, comment, rejection and vote against its schema, map keys that
+ * must equal the stored id (or the key derived from the value), and comments and votes pointing
+ * at missing annotations. Returns all violations found.
  */
 export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Violation[] {
   const roots = getRoots(doc);
   const violations: Violation[] = [];
 
   const version = roots.meta.get('schemaVersion');
-  const empty = roots.annotations.size + roots.imageStates.size + roots.comments.size === 0;
+  const empty = roots.annotations.size + roots.imageStates.size + roots.comments.size + roots.rejections.size + roots.votes.size === 0;
   // An untouched document may lack the version; the first write through the API records it.
   if (version !== SCHEMA_VERSION && !(version === undefined && empty)) {
     violations.push({
@@ -125,6 +127,32 @@ export function validateDocument(doc: Y.Doc, rules: AnnotationRules = {}): Viola
         code: 'dangling-reference',
         path: [...base, 'target', 'annotationId'],
         message: `no annotation ${JSON.stringify(target.annotationId)}`,
+      });
+    }
+  }
+
+  for (const [key, entry] of roots.rejections.entries()) {
+    const base = [ROOT.rejections, key];
+    const parsed = RejectionSchema.safeParse(entry);
+    if (!parsed.success) violations.push(...fromZod(base, entry, parsed.error));
+    else if (rejectionKey(parsed.data) !== key) {
+      violations.push({ code: 'key-mismatch', path: base, message: `expected key ${rejectionKey(parsed.data)}` });
+    }
+  }
+
+  for (const [key, entry] of roots.votes.entries()) {
+    const base = [ROOT.votes, key];
+    const parsed = VoteSchema.safeParse(entry);
+    if (!parsed.success) {
+      violations.push(...fromZod(base, entry, parsed.error));
+      continue;
+    }
+    if (voteKey(parsed.data) !== key) violations.push({ code: 'key-mismatch', path: base, message: `expected key ${voteKey(parsed.data)}` });
+    if (!roots.annotations.has(parsed.data.annotationId)) {
+      violations.push({
+        code: 'dangling-reference',
+        path: [...base, 'annotationId'],
+        message: `no annotation ${JSON.stringify(parsed.data.annotationId)}`,
       });
     }
   }

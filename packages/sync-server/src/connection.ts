@@ -14,11 +14,23 @@ import {
 } from '@readingroom/protocol';
 import type { SyncSocket } from './socket';
 import type { Logger } from './logger';
-import { ACCEPT, RoomState, type AcceptDecision, type AwarenessDecision, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import {
+  ACCEPT,
+  RoomState,
+  type AcceptDecision,
+  type AwarenessDecision,
+  type ConnectionIdentity,
+  type StagedUpdate,
+  type SyncHooks,
+  type SyncMetrics,
+  type UpdatePreview,
+  type UpdateProposal,
+} from './hooks';
 import type { AckTarget } from './room-writer';
 import type { Room } from './room';
 import { decodeAwarenessUpdate, encodeAwarenessEntries, type AwarenessEntry } from './awareness-guard';
 import { inspectUpdate } from './update-guard';
+import type { DecodedUpdate } from './update-preview';
 import { errorMessage } from './room-writer';
 
 export interface ConnectionLimits {
@@ -46,6 +58,40 @@ export interface ConnectionDeps {
   /** After refusing an incremental update, send the client the room's full state and sync step 1. */
   readonly resyncAfterRefusal: boolean;
   readonly onClosed: (conn: Connection) => void;
+}
+
+/**
+ * An incoming update as the accept step sees it. A class rather than an object of closures: one
+ * is made per update, and under tsx every named closure costs a `name` definition when made.
+ */
+class IncomingUpdate implements UpdateProposal {
+  /** Whether `stage()` was called (then the room's staging copy already holds the update). */
+  staged = false;
+  private previewed: UpdatePreview | null | undefined;
+  readonly room: string;
+  readonly doc: Y.Doc;
+
+  constructor(
+    private readonly target: Room,
+    readonly identity: ConnectionIdentity,
+    readonly update: Uint8Array,
+    readonly via: 'sync-step2' | 'sync-update',
+    private readonly decoded: DecodedUpdate,
+  ) {
+    this.room = target.name;
+    this.doc = target.doc;
+  }
+
+  stage(): StagedUpdate {
+    if (this.staged) throw new Error('stage() may be called once per proposal');
+    this.staged = true;
+    return this.target.stage(this.update);
+  }
+
+  preview(): UpdatePreview | null {
+    if (this.previewed === undefined) this.previewed = this.target.preview(this.decoded);
+    return this.previewed;
+  }
 }
 
 /**
@@ -171,15 +217,15 @@ export class Connection implements AckTarget {
 
   private handleUpdate(update: Uint8Array, via: 'sync-step2' | 'sync-update'): void {
     const { room, hooks, identity } = this.deps;
-    let empty: boolean;
+    let inspected: ReturnType<typeof inspectUpdate>;
     try {
-      empty = inspectUpdate(update).empty;
+      inspected = inspectUpdate(update);
     } catch (err) {
       this.deps.metrics?.updateRejected('invalid_update');
       this.close(CloseCode.InvalidUpdate, `update could not be decoded: ${errorMessage(err)}`);
       return;
     }
-    if (empty) {
+    if (inspected.empty) {
       this.processed++;
       if (via === 'sync-step2') this.resyncFrom = null;
       room.writer.requestAck();
@@ -192,17 +238,13 @@ export class Connection implements AckTarget {
       return;
     }
     let decision: AcceptDecision;
-    let staged = false;
+    const proposal = hooks.acceptUpdate ? new IncomingUpdate(room, identity, update, via, inspected.decoded) : null;
     try {
-      const stage = () => {
-        if (staged) throw new Error('stage() may be called once per proposal');
-        staged = true;
-        return room.stage(update);
-      };
-      decision = hooks.acceptUpdate?.({ room: room.name, identity, update, via, doc: room.doc, stage }) ?? ACCEPT;
+      decision = (proposal && hooks.acceptUpdate?.(proposal)) ?? ACCEPT;
     } catch (err) {
       decision = { accept: false, code: 'invalid_update', message: errorMessage(err) };
     }
+    const staged = proposal?.staged ?? false;
     this.processed++;
     if (!decision.accept) {
       this.refuse(decision.code, decision.message);

@@ -21,17 +21,59 @@ export interface UpdateProposal {
   readonly identity: ConnectionIdentity;
   /** Yjs v1 update as received. */
   readonly update: Uint8Array;
-  /** Whether it came as sync step 2 (initial catch-up) or an incremental update. */
-  readonly via: 'sync-step2' | 'sync-update';
+  /**
+   * Whether it came as sync step 2 (initial catch-up) or an incremental update from a client,
+   * or is a change the server makes on behalf of `identity` (`SyncServer.changeDocument`).
+   */
+  readonly via: 'sync-step2' | 'sync-update' | 'server-change';
   /** The room's current document. Read it; never write it. */
   readonly doc: Y.Doc;
   /**
    * Applies the update to a staging copy of the room's document (never to the room itself) and
    * returns that copy with the transaction that applying it produced, which says exactly what
    * changed. Throws when Yjs cannot apply the update. Validators call it to inspect the result
-   * of an update before deciding; the staging copy is kept in step with the room.
+   * of an update before deciding; the staging copy follows the room (it is brought up to date
+   * when next needed).
    */
   stage(): StagedUpdate;
+  /**
+   * What the update would change, read off the decoded update against `doc` without applying it
+   * anywhere (much cheaper than `stage()`), or null when the update is not a plain edit of map
+   * entries (see `UpdatePreview`): then call `stage()`. Changes nothing; may be called more than
+   * once. Absent on proposals that cannot offer it.
+   */
+  preview?(): UpdatePreview | null;
+}
+
+/**
+ * The effect of an update that only sets entries of maps the room's document already has, each
+ * to a plain value over the key's current value, and removes entries holding plain values,
+ * worked out without applying it (see `previewUpdate`). It says what a staged apply would: the
+ * same `changed` maps and keys (types of the room's document, not of a copy), the same
+ * `beforeState`, the client ids whose clocks it would advance, and the document as it would
+ * read. Valid until the room's document changes.
+ */
+export interface UpdatePreview {
+  /** Each map the update writes, with the keys it sets or removes (`StagedUpdate.transaction.changed`). */
+  readonly changed: ReadonlyMap<Y.AbstractType<any>, ReadonlySet<string>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The room's clock per client id before the update (`transaction.beforeState`). */
+  readonly beforeState: { get(client: number): number | undefined };
+  /** The client ids the update writes new structs under. */
+  readonly writers: ReadonlySet<number>;
+  /** The room's document as it would read after the update. */
+  readonly after: DocumentAfter;
+}
+
+/** A read-only view of a document after an update: root maps, and the entries of any map. */
+export interface DocumentAfter {
+  /** The root types by name. */
+  readonly share: ReadonlyMap<string, Y.AbstractType<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A root map, read after the update. */
+  getMap(name: string): { get(key: string): unknown; has(key: string): boolean };
+  /** The entries of any map of the document (a root, or one found in it) after the update. */
+  entriesOf(map: Y.Map<unknown>): Iterable<[string, unknown]>;
+  /** The item that will hold `key` of `map` (its id and value), or null when no live one will. */
+  itemOf(map: Y.Map<unknown>, key: string): { readonly client: number; readonly clock: number; readonly value: unknown } | null;
 }
 
 /** The result of applying a proposed update to the staging copy. */

@@ -3,6 +3,8 @@ export { MemoryStorage } from './memory-storage';
 export * from './socket';
 export * from './logger';
 export * from './hooks';
+export { previewUpdate, type DecodedUpdate } from './update-preview';
 export type { AwarenessEntry } from './awareness-guard';
 export { SyncServer, type SyncServerOptions, type SyncConnection } from './sync-server';
+export { DocumentChangeError, SERVER_CHANGE_ORIGIN, type ChangeDocumentOptions, type DocumentChange } from './server-change';
 export { assertValidUpdate, assertValidCompaction } from './storage-checks';

@@ -34,6 +34,10 @@ export class RoomWriter {
   private inFlight: Promise<void> | null = null;
   private retryDelayMs = 0;
   private idleWaiters: Array<() => void> = [];
+  /** Updates enqueued and stored so far, for `whenStored`. */
+  private enqueuedCount = 0;
+  private storedCount = 0;
+  private storedWaiters: Array<{ readonly upTo: number; readonly resolve: () => void; readonly reject: (err: Error) => void }> = [];
   /** Last seq known to be stored. */
   lastSeq = 0;
   /** Updates stored since the last snapshot, for compaction decisions. */
@@ -45,6 +49,7 @@ export class RoomWriter {
   enqueue(update: NewUpdate): void {
     if (this.pending.length === 0) this.pendingSince = Date.now();
     this.pending.push(update);
+    this.enqueuedCount++;
     this.schedule();
   }
 
@@ -99,6 +104,8 @@ export class RoomWriter {
         this.lastSeq = await this.options.storage.appendUpdates(this.options.room, batch);
         this.retryDelayMs = 0;
         this.updatesSinceSnapshot += batch.length;
+        this.storedCount += batch.length;
+        this.notifyStored();
         this.options.onStored?.(batch.length, Date.now() - since, this.lastSeq);
       } catch (err) {
         // Put the batch back in front; nothing is acknowledged until it is stored.
@@ -120,16 +127,36 @@ export class RoomWriter {
     return done;
   }
 
+  /**
+   * Resolves once every update enqueued so far is durably stored (later ones are not waited
+   * for, so a busy room cannot delay it indefinitely). Rejects if the writer is disposed first.
+   */
+  whenStored(): Promise<void> {
+    const upTo = this.enqueuedCount;
+    if (this.storedCount >= upTo) return Promise.resolve();
+    return new Promise((resolve, reject) => this.storedWaiters.push({ upTo, resolve, reject }));
+  }
+
+  private notifyStored(): void {
+    const done = this.storedWaiters.filter((w) => w.upTo <= this.storedCount);
+    if (done.length === 0) return;
+    this.storedWaiters = this.storedWaiters.filter((w) => w.upTo > this.storedCount);
+    for (const w of done) w.resolve();
+  }
+
   private notifyIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
 
-  /** Stops timers; pending updates are kept only if drained first. */
+  /** Stops timers; pending updates are kept only if drained first. Waiters of `whenStored` are rejected. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const waiters = this.storedWaiters;
+    this.storedWaiters = [];
+    for (const w of waiters) w.reject(new Error('the room closed before the update was stored'));
   }
 }
 

@@ -3,9 +3,10 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
 import type { DocumentStorage, RoomRecord } from './storage';
 import type { Logger } from './logger';
-import { RoomState, type ConnectionIdentity, type StagedUpdate, type SyncHooks, type SyncMetrics } from './hooks';
+import { RoomState, type ConnectionIdentity, type StagedUpdate, type SyncHooks, type SyncMetrics, type UpdatePreview } from './hooks';
 import { RoomWriter, errorMessage } from './room-writer';
 import type { Connection } from './connection';
+import { previewUpdate, type DecodedUpdate } from './update-preview';
 
 /** Outcome of applying an accepted update. `incomplete`: part of it depended on state the room lacks and was dropped. */
 export type ApplyResult = 'applied' | 'incomplete' | 'failed';
@@ -44,8 +45,22 @@ export class Room {
   private shadow: Y.Doc | null = null;
   /** The shadow holds a staged update the room did not take; rebuild before the next use. */
   private shadowDirty = false;
+  /**
+   * Changes the room applied without staging them (accepted from a preview), oldest first, for
+   * the shadow to take before it stages again. Past the limits the shadow is dropped instead
+   * and rebuilt when next needed, which also frees it in rooms that rarely stage.
+   */
+  private shadowBacklog: Uint8Array[] = [];
+  private shadowBacklogBytes = 0;
+  /** The transaction of the staged apply in progress (one listener for the room's life, not a closure per stage). */
+  private stagedTransaction: Y.Transaction | null = null;
+  private readonly captureStaged = (tr: Y.Transaction): void => {
+    this.stagedTransaction ??= tr;
+  };
   /** Bytes of the room in storage: snapshot plus log (queued updates included). */
   private _storedBytes = 0;
+  /** Server-side users of the room (see `hold`); like connections, they keep it loaded. */
+  private holds = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.awareness = new awarenessProtocol.Awareness(this._doc);
@@ -109,7 +124,7 @@ export class Room {
       this.setState(RoomState.Active);
       this.options.metrics?.roomLoaded();
       this.options.logger.debug({ room: this.name, lastSeq, tail: record.updates.length }, 'room loaded');
-      if (this.connections.size === 0) void this.unload();
+      if (this.idle) void this.unload();
     } catch (err) {
       this.options.logger.error({ room: this.name, err: errorMessage(err) }, 'room failed to load');
       this.setState(RoomState.Failed);
@@ -120,11 +135,40 @@ export class Room {
 
   /** Adds a connection; cancels a pending unload. */
   add(conn: Connection): void {
-    if (this.unloadTimer) {
-      clearTimeout(this.unloadTimer);
-      this.unloadTimer = null;
-    }
+    this.cancelUnloadTimer();
     this.connections.add(conn);
+  }
+
+  /**
+   * Keeps the room loaded, as an open connection would, until the returned function is called
+   * (idempotent); then the room unloads after the unload delay if nobody else uses it.
+   */
+  hold(): () => void {
+    this.cancelUnloadTimer();
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.unloadLaterIfIdle();
+    };
+  }
+
+  /** No connection and no server-side holder. */
+  private get idle(): boolean {
+    return this.connections.size === 0 && this.holds === 0;
+  }
+
+  private cancelUnloadTimer(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+  }
+
+  private unloadLaterIfIdle(): void {
+    if (!this.idle || this._state !== RoomState.Active || this.unloadTimer) return;
+    if (this.options.unloadDelayMs <= 0) void this.unload();
+    else this.unloadTimer = setTimeout(() => void this.unload(), this.options.unloadDelayMs);
   }
 
   /** Removes a connection and its awareness states; unloads the room when it was the last. */
@@ -133,34 +177,70 @@ export class Room {
     if (conn.awarenessClientIds.size > 0 && this._state === RoomState.Active) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessClientIds], null);
     }
-    if (this.connections.size === 0 && this._state === RoomState.Active) {
-      if (this.options.unloadDelayMs <= 0) void this.unload();
-      else this.unloadTimer = setTimeout(() => void this.unload(), this.options.unloadDelayMs);
-    }
+    this.unloadLaterIfIdle();
+  }
+
+  /** What an update would change, from its decoded form, without applying it (see UpdateProposal.preview). */
+  preview(decoded: DecodedUpdate): UpdatePreview | null {
+    return previewUpdate(this._doc, decoded);
   }
 
   /** Applies an update to the staging copy only (see UpdateProposal.stage). */
   stage(update: Uint8Array): StagedUpdate {
+    const shadow = this.currentShadow();
+    this.shadowDirty = true; // until the room takes the same update
+    this.stagedTransaction = null;
+    shadow.on('afterTransaction', this.captureStaged);
+    try {
+      Y.applyUpdate(shadow, update, 'staging');
+    } finally {
+      shadow.off('afterTransaction', this.captureStaged);
+    }
+    const incomplete = dropPending(shadow);
+    const transaction = this.stagedTransaction as Y.Transaction | null;
+    this.stagedTransaction = null;
+    if (!transaction) throw new Error('applying the update produced no transaction');
+    return { doc: shadow, transaction, incomplete };
+  }
+
+  /** The shadow, equal to the room's document: rebuilt if dirty or dropped, else given the backlog. */
+  private currentShadow(): Y.Doc {
+    if (this.shadow && !this.shadowDirty && this.shadowBacklog.length > 0) {
+      const shadow = this.shadow;
+      const backlog = this.shadowBacklog;
+      this.clearShadowBacklog();
+      try {
+        shadow.transact(() => {
+          for (const change of backlog) Y.applyUpdate(shadow, change, 'room');
+        }, 'room');
+      } catch {
+        this.shadowDirty = true; // cannot happen (the room took these); rebuild to be safe
+      }
+    }
     if (!this.shadow || this.shadowDirty) {
       this.shadow?.destroy();
       this.shadow = new Y.Doc();
       Y.applyUpdate(this.shadow, Y.encodeStateAsUpdate(this._doc));
+      this.shadowDirty = false;
+      this.clearShadowBacklog();
     }
-    const shadow = this.shadow;
-    let transaction: Y.Transaction | null = null;
-    const capture = (tr: Y.Transaction) => {
-      transaction ??= tr;
-    };
-    this.shadowDirty = true; // until the room takes the same update
-    shadow.on('afterTransaction', capture);
-    try {
-      Y.applyUpdate(shadow, update, 'staging');
-    } finally {
-      shadow.off('afterTransaction', capture);
+    return this.shadow;
+  }
+
+  /** Keeps a change the room applied without staging for the shadow, or drops the shadow past the limits. */
+  private queueForShadow(change: Uint8Array): void {
+    this.shadowBacklog.push(change);
+    this.shadowBacklogBytes += change.byteLength;
+    if (this.shadowBacklog.length > SHADOW_BACKLOG_UPDATES || this.shadowBacklogBytes > SHADOW_BACKLOG_BYTES) {
+      this.shadow?.destroy();
+      this.shadow = null;
+      this.clearShadowBacklog();
     }
-    const incomplete = dropPending(shadow);
-    if (!transaction) throw new Error('applying the update produced no transaction');
-    return { doc: shadow, transaction, incomplete };
+  }
+
+  private clearShadowBacklog(): void {
+    this.shadowBacklog = [];
+    this.shadowBacklogBytes = 0;
   }
 
   /**
@@ -190,7 +270,7 @@ export class Room {
     if (staged) this.shadowDirty = false; // the shadow took exactly this update already
     if (captured.length === 0) return result;
     const change = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
-    if (this.shadow && !staged && !this.shadowDirty) Y.applyUpdate(this.shadow, change, 'room');
+    if (this.shadow && !staged && !this.shadowDirty) this.queueForShadow(change);
     this.writer.enqueue({ update: change, userId: identity?.userId ?? null, receivedAt: Date.now() });
     this._storedBytes += change.byteLength;
     this.broadcast(encodeSyncUpdate(change));
@@ -242,7 +322,7 @@ export class Room {
       this.options.hooks.onRoomLoaded?.(this.name, fresh);
       this._state = RoomState.Active;
       for (const conn of this.connections) conn.drainQueue();
-      if (this.connections.size === 0) void this.unload();
+      if (this.idle) void this.unload();
     } catch (err) {
       this.options.logger.error({ room: this.name, err: errorMessage(err) }, 'room rebuild failed');
       this.fail();
@@ -305,6 +385,13 @@ export class Room {
     this.options.onGone(this);
   }
 }
+
+/**
+ * Most changes (and bytes) the shadow may fall behind by before it is dropped: catching up costs
+ * about one Yjs apply per change, rebuilding one encode and apply of the whole document.
+ */
+const SHADOW_BACKLOG_UPDATES = 256;
+const SHADOW_BACKLOG_BYTES = 256 * 1024;
 
 /** Bytes of a stored room record: its snapshot and log tail. */
 function recordBytes(record: RoomRecord): number {

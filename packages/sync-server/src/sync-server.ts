@@ -1,11 +1,13 @@
+import * as Y from 'yjs';
 import { CloseCode } from '@readingroom/protocol';
 import type { DocumentStorage } from './storage';
 import type { SyncSocket } from './socket';
 import { silentLogger, type Logger } from './logger';
-import { RoomState, type ConnectionIdentity, type SyncHooks, type SyncMetrics } from './hooks';
+import { RoomState, type AcceptDecision, type ConnectionIdentity, type StagedUpdate, type SyncHooks, type SyncMetrics } from './hooks';
 import { Room } from './room';
 import { Connection, type ConnectionLimits } from './connection';
 import { errorMessage } from './room-writer';
+import { copyDocument, DocumentChangeError, SERVER_CHANGE_ORIGIN, stageChange, type ChangeDocumentOptions, type DocumentChange } from './server-change';
 
 export interface SyncServerOptions {
   readonly storage: DocumentStorage;
@@ -118,6 +120,90 @@ export class SyncServer {
       identity,
       roomName,
     };
+  }
+
+  /**
+   * A fresh copy of a room's current document: the loaded room's (including updates not yet
+   * durable), or, when the room is not in memory, what storage holds (no room is kept loaded).
+   * The copy is the caller's; writing it changes nothing.
+   */
+  async readDocument(name: string): Promise<Y.Doc> {
+    const room = this.rooms.get(name);
+    if (room?.state === RoomState.Active) return copyDocument(room.doc);
+    // Unloading: its last updates are stored once the unload is done. Rebuilding (loading again
+    // after a failed apply): once its writer is drained, storage holds what it will load.
+    if (room?.state === RoomState.Unloading) await room.unload();
+    else if (room?.state === RoomState.Loading) await room.writer.drain();
+    const record = await this.options.storage.loadRoom(name);
+    const doc = new Y.Doc();
+    if (record.snapshot) Y.applyUpdate(doc, record.snapshot);
+    for (const u of record.updates) Y.applyUpdate(doc, u.update);
+    return doc;
+  }
+
+  /**
+   * Changes a room's document on behalf of `identity`, as if that user had sent the update:
+   * loads the room if needed (keeping it loaded until done), runs `change` on a staging copy of
+   * the room's document, turns what it wrote into one update and puts it through the accepted-
+   * update path (the `acceptUpdate` hook unless `validate: false`, the document size limit,
+   * then applied, stored as `identity.userId`, broadcast to every client of the room and
+   * reported to `onUpdateApplied`). Resolves once the update is durably stored, with
+   * `changed: false` when `change` wrote nothing. Throws `DocumentChangeError` (nothing applied)
+   * when the room is unavailable or the change is refused; an error thrown by `change` is
+   * rethrown as is. `change` must be synchronous: it sees the room's state at that moment.
+   */
+  async changeDocument(
+    name: string,
+    identity: ConnectionIdentity,
+    change: (doc: Y.Doc) => void,
+    options: ChangeDocumentOptions = {},
+  ): Promise<DocumentChange> {
+    if (this.shuttingDown) throw new DocumentChangeError('unavailable', 'the server is shutting down');
+    const room = this.roomFor(name);
+    const release = room.hold();
+    try {
+      try {
+        await room.ready;
+      } catch {
+        throw new DocumentChangeError('unavailable', 'the room could not be loaded');
+      }
+      // From here to the apply nothing awaits, so the change is made against the room's state.
+      if (room.state !== RoomState.Active) throw new DocumentChangeError('unavailable', 'the room is not available; try again');
+      const update = stageChange(room.doc, change);
+      if (update === null) return { changed: false };
+      if (room.storedBytes + update.byteLength > this.limits.maxDocumentBytes) {
+        this.options.metrics?.updateRejected('document_too_large');
+        throw new DocumentChangeError('document_too_large', `the document would exceed its limit of ${this.limits.maxDocumentBytes} bytes`);
+      }
+      let staged = false;
+      const accept = this.options.hooks?.acceptUpdate;
+      if (accept && options.validate !== false) {
+        const stage = (): StagedUpdate => {
+          if (staged) throw new Error('stage() may be called once per proposal');
+          staged = true;
+          return room.stage(update);
+        };
+        let decision: AcceptDecision;
+        try {
+          decision = accept({ room: name, identity, update, via: 'server-change', doc: room.doc, stage });
+        } catch (err) {
+          decision = { accept: false, code: 'invalid_update', message: errorMessage(err) };
+        }
+        if (!decision.accept) {
+          this.options.metrics?.updateRejected(decision.code);
+          throw new DocumentChangeError(decision.code, decision.message);
+        }
+      }
+      const result = room.applyUpdate(update, identity, SERVER_CHANGE_ORIGIN, staged);
+      if (result !== 'applied') {
+        this.options.metrics?.updateRejected('apply_failed');
+        throw new DocumentChangeError('apply_failed', 'the change could not be applied');
+      }
+      await room.writer.whenStored();
+      return { changed: true };
+    } finally {
+      release();
+    }
   }
 
   /** The room to join: the live one, or a new incarnation that loads after an unloading one is gone. */

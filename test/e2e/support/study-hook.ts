@@ -9,12 +9,27 @@ export interface StudyHook {
   error: string | null;
   currentImageIndex: number;
   imageIds: string[];
+  renderedImageId: string | null;
+  getPixel(index: number, column: number, row: number): Promise<{ stored: number; modality: number }>;
+  /** Canvas pixel (device pixels) where the centre of image pixel (column, row) of the shown image lands. */
+  canvasPixelOf(column: number, row: number): [number, number];
   voi: { lower: number; upper: number } | null;
   parallelScale: number | null;
   notice: string | null;
   selectedId: string | null;
   imageCount: number;
   loadedCount: number;
+  /** Settles once the viewport holds its final stack and rendered an image of it. */
+  stackReady: Promise<void>;
+  stackIsReady: boolean;
+  loadTimeline: { startedAt: number; firstImageMs: number | null; loadedAtFirstImage: number | null; allLoadedMs: number | null } | null;
+  isImageLoaded(index: number): boolean;
+  loadOrder(): number[];
+  role: string | null;
+  canDraw: boolean;
+  pointerMode: string;
+  boxLabels(): string[];
+  participants(): Array<{ clientId: number; userId: string; name: string; index: number | null; cursor: { sopInstanceUid: string; frameIndex: number; x: number; y: number } | null }>;
   stackImages(): Array<{ sopInstanceUid: string; frame: number; columns: number; rows: number }>;
   scroll(delta: number): void;
   shownBoxes(): Array<{ id: string; label?: string; imageId: string; endImageId: string | null; x: number; y: number; width: number; height: number }>;
@@ -26,6 +41,7 @@ export interface StudyHook {
     label: string;
     author: string;
     sopInstanceUid?: string;
+    frameIndex?: number;
     geometry: { x: number; y: number; width: number; height: number; firstSliceIndex?: number; lastSliceIndex?: number; firstSopInstanceUid?: string; lastSopInstanceUid?: string };
   }>;
   follow(userId: string | null): void;
@@ -33,6 +49,7 @@ export interface StudyHook {
   showImage(index: number): Promise<void>;
   select(id: string | null): void;
   chooseLabel(name: string): void;
+  undo(): boolean;
 }
 
 /** Runs `read` in the page with `window.__rr`. */

@@ -10,6 +10,9 @@ import { WEB_DIST, ensureWebBuild } from './web-build';
 /** What `window.__rr` offers (apps/web/src/viewer/test-hook.ts), as seen from a test. */
 export interface ViewerHook {
   ready: Promise<void>;
+  /** Settles once the viewport holds its final stack and rendered an image of it. */
+  stackReady: Promise<void>;
+  stackIsReady: boolean;
   status: string;
   error: string | null;
   imageIds: string[];
@@ -46,8 +49,8 @@ export interface ViewerSession {
 /**
  * The whole path a user takes: builds the web client if needed, writes the files to a folder,
  * imports it with the CLI into a fresh data directory, starts the server (serving the client),
- * logs in as admin, and opens the series in headless Chromium; resolves once the page has
- * rendered its first image or reported an error.
+ * logs in as admin, and opens the series in headless Chromium; resolves once the viewport holds
+ * its final stack and has rendered an image of it, or the page reported an error.
  */
 export async function openSeriesInViewer(series: SeriesToOpen): Promise<ViewerSession> {
   const timings: Record<string, number> = {};
@@ -81,9 +84,7 @@ export async function openSeriesInViewer(series: SeriesToOpen): Promise<ViewerSe
     const query = new URLSearchParams({ study: series.studyInstanceUid, series: series.seriesInstanceUid });
     await time('first image', async () => {
       await page.goto(`${server!.url}/?${query}#token=${encodeURIComponent(token)}`);
-      await page.waitForFunction(() => window.__rr?.status === 'ready' || window.__rr?.status === 'error', null, {
-        timeout: 60_000,
-      });
+      await waitForStack(page);
     });
     return {
       server,
@@ -105,4 +106,12 @@ export async function openSeriesInViewer(series: SeriesToOpen): Promise<ViewerSe
 /** Index of the image of SOP instance `sop` in a list of `wadors:` imageIds, -1 if absent. */
 export function indexOfSop(imageIds: readonly string[], sop: string): number {
   return imageIds.findIndex((id) => id.includes(`/instances/${sop}/`));
+}
+
+/**
+ * Waits until the page's viewer has its final stack in the viewport with an image rendered
+ * (`stackReady`), or reports an error: after it, showing any image of the stack just works.
+ */
+export async function waitForStack(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => window.__rr?.stackIsReady === true || window.__rr?.status === 'error', null, { timeout });
 }

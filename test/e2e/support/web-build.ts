@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -17,7 +17,9 @@ function newestMtime(path: string): number {
 
 /**
  * Builds the web client when `apps/web/dist` is missing (a clean clone) or older than its
- * sources, so the browser never tests a stale bundle. A build takes about 20 s.
+ * sources, so the browser never tests a stale bundle. A build takes about 20 s. It is built into
+ * a folder of its own and swapped in, so a server of another test run (several people work in
+ * one checkout) never serves a half-written dist.
  */
 export async function ensureWebBuild(): Promise<'built' | 'up to date'> {
   const built = newestMtime(join(WEB_DIST, 'index.html'));
@@ -25,9 +27,18 @@ export async function ensureWebBuild(): Promise<'built' | 'up to date'> {
     ...['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => newestMtime(join(WEB_APP, name))),
   );
   if (built > sources) return 'up to date';
-  await promisify(execFile)('pnpm', ['--filter', '@readingroom/web', 'build'], {
-    cwd: REPO_ROOT,
-    maxBuffer: 32 * 1024 * 1024,
-  });
+  const staging = `${WEB_DIST}.building-${process.pid}`;
+  const previous = `${WEB_DIST}.previous-${process.pid}`;
+  try {
+    await promisify(execFile)('pnpm', ['--filter', '@readingroom/web', 'build', '--outDir', staging, '--emptyOutDir'], {
+      cwd: REPO_ROOT,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    if (existsSync(WEB_DIST)) renameSync(WEB_DIST, previous);
+    renameSync(staging, WEB_DIST);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(previous, { recursive: true, force: true });
+  }
   return 'built';
 }

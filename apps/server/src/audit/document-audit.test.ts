@@ -113,6 +113,31 @@ describe('document audit hooks', () => {
     await sync.shutdown();
   });
 
+  it('records rejections set and withdrawn and votes cast, changed and withdrawn, by key', async () => {
+    const { sync, entries } = setup();
+    const { study } = await client(sync, 'adam');
+    const box = study.acceptProposal({ kind: 'box2d', ...newBox, sources: [{ readerId: 'r1', annotationId: 'a1' }], origin: 'taken' });
+    study.rejectSources([{ readerId: 'r2', annotationId: 'b2' }], 'duplicate');
+    study.withdrawRejection({ readerId: 'r2', annotationId: 'b2' });
+    study.setVote(box.id, 'agree');
+    study.setVote(box.id, 'disagree');
+    study.clearVote(box.id);
+    await new Promise((r) => setTimeout(r, 30));
+    const got = (await entries()).filter((e) => e.action !== 'annotation.created');
+    const vote = `${box.id}:adam`;
+    expect(got.map((e) => [e.action, e.targetId, e.actor])).toEqual([
+      ['rejection.set', 'r2:b2', 'adam'],
+      ['rejection.withdrawn', 'r2:b2', 'adam'],
+      ['vote.set', vote, 'adam'],
+      ['vote.set', vote, 'adam'],
+      ['vote.withdrawn', vote, 'adam'],
+    ]);
+    expect(got[0]).toMatchObject({ before: null, after: { readerId: 'r2', annotationId: 'b2', by: 'adam', reason: 'duplicate' } });
+    expect(got[3]).toMatchObject({ before: { vote: 'agree' }, after: { vote: 'disagree' } });
+    expect(got[4]).toMatchObject({ before: { vote: 'disagree' }, after: null });
+    await sync.shutdown();
+  });
+
   it('knows the before of a room loaded from storage, and records an undone create as a deletion', async () => {
     const storage = new MemoryStorage();
     const seeded = setup(storage);

@@ -3,7 +3,7 @@ import { getRoots, parseRoomName } from '@readingroom/model';
 import { RoomState, type AppliedUpdate, type Logger, type SyncHooks } from '@readingroom/sync-server';
 import type { AuditEvent } from './audit-log';
 import type { AuditSink } from './audit-recorder';
-import { annotationAtLoad, annotationEvents, commentEvents, imageStateEvents, type AnnotationView, type DocumentEventDraft } from './document-diff';
+import { annotationAtLoad, annotationEvents, commentEvents, imageStateEvents, keyedEntryEvents, type AnnotationView, type DocumentEventDraft } from './document-diff';
 
 const plain = (v: unknown): unknown => (v instanceof Y.AbstractType ? (v.toJSON() as unknown) : v);
 const plainObject = (v: unknown): Record<string, unknown> => {
@@ -11,9 +11,15 @@ const plainObject = (v: unknown): Record<string, unknown> => {
   return typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : { value: p };
 };
 
+/** Roots of atomic values audited key by key, with their actions. */
+const KEYED_ROOTS = [
+  { root: 'rejections', actions: { set: 'rejection.set', removed: 'rejection.withdrawn' } },
+  { root: 'votes', actions: { set: 'vote.set', removed: 'vote.withdrawn' } },
+] as const;
+
 /**
- * What the audit remembers of one loaded room: a plain copy of its annotations, image states and
- * comments (the "before" of the next update), and which keys the updates since touched. Yjs
+ * What the audit remembers of one loaded room: a plain copy of its annotations, image states,
+ * comments, rejections and votes (the "before" of the next update), and which keys the updates since touched. Yjs
  * observers on the room's document collect the touched keys, so an update costs work only for
  * what it changed.
  */
@@ -21,7 +27,14 @@ class RoomView {
   readonly annotations = new Map<string, AnnotationView>();
   readonly imageStates = new Map<string, unknown>();
   readonly comments = new Map<string, unknown>();
-  readonly touched = { annotations: new Set<string>(), imageStates: new Set<string>(), comments: new Set<string>() };
+  readonly keyed = { rejections: new Map<string, unknown>(), votes: new Map<string, unknown>() };
+  readonly touched = {
+    annotations: new Set<string>(),
+    imageStates: new Set<string>(),
+    comments: new Set<string>(),
+    rejections: new Set<string>(),
+    votes: new Set<string>(),
+  };
   readonly detach: () => void;
 
   constructor(readonly doc: Y.Doc) {
@@ -29,6 +42,7 @@ class RoomView {
     for (const [id, v] of roots.annotations.entries()) this.annotations.set(id, annotationAtLoad(plainObject(v)));
     for (const [key, v] of roots.imageStates.entries()) this.imageStates.set(key, plain(v));
     for (const [id, v] of roots.comments.entries()) this.comments.set(id, plain(v));
+    for (const { root } of KEYED_ROOTS) for (const [key, v] of roots[root].entries()) this.keyed[root].set(key, plain(v));
 
     const onAnnotations = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
       for (const event of events) {
@@ -38,13 +52,19 @@ class RoomView {
     };
     const onImageStates = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach((k) => this.touched.imageStates.add(k));
     const onComments = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach((k) => this.touched.comments.add(k));
+    const onRejections = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach((k) => this.touched.rejections.add(k));
+    const onVotes = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach((k) => this.touched.votes.add(k));
     roots.annotations.observeDeep(onAnnotations);
     roots.imageStates.observe(onImageStates);
     roots.comments.observe(onComments);
+    roots.rejections.observe(onRejections);
+    roots.votes.observe(onVotes);
     this.detach = () => {
       roots.annotations.unobserveDeep(onAnnotations);
       roots.imageStates.unobserve(onImageStates);
       roots.comments.unobserve(onComments);
+      roots.rejections.unobserve(onRejections);
+      roots.votes.unobserve(onVotes);
     };
   }
 
@@ -71,6 +91,16 @@ class RoomView {
       if (current === undefined) this.comments.delete(id);
       else this.comments.set(id, current);
     }
+    for (const { root, actions } of KEYED_ROOTS) {
+      const seen = this.keyed[root];
+      for (const key of [...this.touched[root]].sort()) {
+        const current = plain(roots[root].get(key));
+        drafts.push(...keyedEntryEvents(key, seen.get(key), current, actions));
+        if (current === undefined) seen.delete(key);
+        else seen.set(key, current);
+      }
+      this.touched[root].clear();
+    }
     this.touched.annotations.clear();
     this.touched.imageStates.clear();
     this.touched.comments.clear();
@@ -81,7 +111,7 @@ class RoomView {
 /**
  * Sync hooks that turn applied document updates into audit events: annotations created, moved,
  * relabelled, attributes changed, deleted, restored; review outcomes set or cleared; comments
- * added or deleted. The actor is the authenticated user of the connection that sent the update
+ * added or deleted; rejections and votes set or withdrawn. The actor is the authenticated user of the connection that sent the update
  * (never a user id written into the document). A room's plain copy is built when it loads
  * (`onRoomLoaded`), kept current by every applied update and dropped when the room unloads.
  */

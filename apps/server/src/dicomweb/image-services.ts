@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Authenticate } from '../auth/authenticate';
+import type { Catalog } from '../catalog/catalog';
 import { ContentStore } from '../catalog/file-store';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import type { DataCipher } from '../crypto/data-cipher';
@@ -26,6 +27,8 @@ export interface ImageServiceDeps {
 
 export interface ImageServices {
   readonly routes: ImageRoutes;
+  /** The catalog the routes use (closed by `close`), for other readers in the process. */
+  readonly catalog: Catalog;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,6 @@ export function openImageServices(options: {
       searchSources: [local, ...(deps.extraSearchSources ?? [])],
     }),
   };
-  return { routes, close: () => catalog.close() };
+  return { routes, catalog, close: () => catalog.close() };
 }
 

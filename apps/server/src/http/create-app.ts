@@ -3,11 +3,19 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@readingroom/sync-server';
+import { projectAgreementRoutes, STUDIES_BASE, studyAgreementRoutes } from '../agreement/agreement-routes';
+import { createAgreementService } from '../agreement/agreement-service';
+import type { ImageKeySource } from '../agreement/study-image-keys';
+import type { DocumentReader } from '../agreement/study-reads';
 import { memoryAudit, type AppAudit } from '../audit/app-audit';
 import { AUDIT_BASE, auditRoutes } from '../audit/audit-routes';
 import { logoutAudit } from '../audit/http-audit';
 import type { Authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
+import type { DiscussionServices } from '../discussion/discussion-access';
+import { exportApi, type ExportServices } from '../export/export-api';
+import { isLabelImportPath } from '../export/export-routes';
+import { discussionRoutes } from '../discussion/discussion-routes';
 import { openApiRoutes, registerCoreRoutes } from '../openapi/core-routes';
 import { OpenApiRegistry } from '../openapi/registry';
 import { MemoryProjectStore } from '../projects/memory-project-store';
@@ -16,6 +24,9 @@ import type { ProjectStore } from '../projects/project-store';
 import type { ProjectImageSources } from '../projects/project-image-sources';
 import { PROJECTS_BASE } from '../projects/routes/project-routes-deps';
 import { projectsApi, userListRoutes } from '../projects/routes/projects-api';
+import { MemorySessionStore } from '../sessions/memory-session-store';
+import type { SessionStore } from '../sessions/session-store';
+import { sessionsApi } from '../sessions/sessions-api';
 import type { UserStore } from '../users/user-store';
 import { ApiError } from './api-error';
 import { errorHandler } from './error-handler';
@@ -49,6 +60,14 @@ export interface AppDeps extends Pick<AuthRoutesDeps, 'sessions' | 'loginLimiter
   readonly webRoot?: string | null;
   /** The audit trail (`/api/audit`, membership and logout events); defaults to one in memory (tests). */
   readonly audit?: AppAudit;
+  /** Reading sessions of project studies; defaults to an empty in-memory store (tests). */
+  readonly readingSessions?: SessionStore;
+  /** Comments and votes over HTTP, written into study documents; absent: not served. */
+  readonly discussion?: DiscussionServices;
+  /** Agreement reports: how study documents are read and where images are counted; absent: not served. */
+  readonly agreement?: { readonly documents: DocumentReader; readonly imageKeys: ImageKeySource };
+  /** Label exports (zip) and label imports into study documents; absent: not served. */
+  readonly exports?: ExportServices;
 }
 
 /** The HTTP API. No network: tests call `app.request()`. */
@@ -62,7 +81,9 @@ export function createApp(deps: AppDeps) {
       throw new ApiError(413, 'payload_too_large', 'the body is larger than 64 KiB');
     },
   });
-  app.use('/api/*', (c, next) => (deps.images && c.req.path === '/api/import' ? next() : apiBodyLimit(c, next)));
+  // Uploads of DICOM files and of label files bring their own (larger) limits.
+  const ownLimit = (path: string) => (deps.images && path === '/api/import') || (deps.exports && isLabelImportPath(path));
+  app.use('/api/*', (c, next) => (ownLimit(c.req.path) ? next() : apiBodyLimit(c, next)));
   app.route('/', opsRoutes(deps));
   const audit = deps.audit ?? memoryAudit(deps.logger);
   app.use('/api/auth/logout', logoutAudit(audit.recorder));
@@ -78,6 +99,18 @@ export function createApp(deps: AppDeps) {
   const projects = deps.projects ?? new MemoryProjectStore();
   const access = createProjectAccess(projects);
   app.route(PROJECTS_BASE, projectsApi({ ...deps, projects, access, api, audit: audit.recorder }));
+  const sessions = deps.readingSessions ?? new MemorySessionStore();
+  app.route(PROJECTS_BASE, sessionsApi({ ...deps, projects, access, sessions, api, audit: audit.recorder }));
+  if (deps.discussion) app.route(PROJECTS_BASE, discussionRoutes({ ...deps.discussion, authenticate: deps.authenticate, api }));
+  if (deps.agreement) {
+    const agreement = createAgreementService({ ...deps.agreement, projects, sessions, users: deps.users });
+    const agreementDeps = { projects, access, sessions, authenticate: deps.authenticate, api, agreement };
+    app.route(PROJECTS_BASE, projectAgreementRoutes(agreementDeps));
+    app.route(STUDIES_BASE, studyAgreementRoutes(agreementDeps));
+  }
+  if (deps.exports) {
+    app.route(PROJECTS_BASE, exportApi({ ...deps.exports, projects, access, sessions, users: deps.users, authenticate: deps.authenticate, api, audit: audit.recorder }));
+  }
   app.route(AUDIT_BASE, auditRoutes({ ...deps, log: audit.log, flush: () => audit.recorder.flush(), access, api }));
   app.route('/api/users', userListRoutes({ ...deps, api }));
   app.route('/api', openApiRoutes(api));

@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { StudyDocument, type Role, type RoomScope } from '@readingroom/model';
+import { defaultReadingSession, StudyDocument, type ReadingRoomSession, type Role, type RoomScope } from '@readingroom/model';
 import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
 import { MemoryStorage, SyncServer, type ConnectionIdentity } from '@readingroom/sync-server';
 import { FakeClient } from '@readingroom/testing';
@@ -22,7 +22,7 @@ const images: StudyImages = {
   series: new Map([[SERIES, { rows: 256, columns: 256, slices: 2 }]]),
 };
 
-function setup() {
+function setup(session?: (projectId: string, studyUid: string) => ReadingRoomSession | undefined) {
   const clientIds = new MemoryClientIdRegistry();
   const sizeOf = (ref: { sopInstanceUid?: string; seriesInstanceUid: string }) =>
     ref.sopInstanceUid ? (images.instances.get(ref.sopInstanceUid) ?? null) : (images.series.get(ref.seriesInstanceUid) ?? null);
@@ -37,6 +37,7 @@ function setup() {
         clientIds,
         taxonomy: () => new Set(['nodule', 'mass']),
         images: { images: () => images, sizeOf, noteMiss: () => {} },
+        ...(session ? { session } : {}),
       }),
       acceptAwareness: createAcceptAwareness({ clientIds }),
     },
@@ -76,6 +77,51 @@ async function roomJson(storage: MemoryStorage, sync: SyncServer): Promise<unkno
 }
 
 describe('the sync accept step', () => {
+  it("accepts a read-only client's reconnect that re-sends the room's own state, deletions included, and refuses its new edit", async () => {
+    const { sync, storage } = setup();
+    const alice = new FakeClient(sync, ROOM, grant('alice', 'reader'), { durableAcks: true });
+    await until(() => alice.synced);
+    const doc = new StudyDocument(alice.doc, { userId: 'alice' });
+    const kept = doc.createBox2d(box());
+    const gone = doc.createBox2d(box({ geometry: { x: 40, y: 40, width: 5, height: 5 } }));
+    doc.deleteAnnotation(gone.id);
+    doc.moveBox(kept.id, { x: 12, y: 12, width: 20, height: 20 });
+    await sync.flushAll();
+    const before = await roomJson(storage, sync);
+    const watcher = new FakeClient(sync, ROOM, grant('olga', 'observer', true), { durableAcks: true });
+    await until(() => watcher.synced && watcher.doc.getMap('annotations').has(kept.id));
+    // What a stock client sends on reconnect: its whole state, delete set included.
+    watcher.sendRaw(encodeSyncUpdate(Y.encodeStateAsUpdate(watcher.doc)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(watcher.rejections).toEqual([]);
+    new StudyDocument(watcher.doc, { userId: 'olga' }).setImageState({ level: 'study', studyInstanceUid: STUDY }, { status: 'no_finding' });
+    await until(() => watcher.rejections.length > 0);
+    expect(watcher.rejections[0]).toMatchObject({ code: 'read_only' });
+    expect(await roomJson(storage, sync)).toEqual(before);
+  });
+
+  it("refuses a reader's next update as soon as their read is submitted, before any re-check closed the connection", async () => {
+    let session: ReadingRoomSession = { ...defaultReadingSession(), phase: 'blinded', readers: ['alice'] };
+    const { sync, storage } = setup(() => session);
+    const own: RoomScope = { type: 'reader', userId: 'alice' };
+    const room = `p/p1/s/${STUDY}/r/alice`;
+    const alice = new FakeClient(sync, room, grant('alice', 'reader', false, own), { durableAcks: true });
+    await until(() => alice.synced);
+    const first = new StudyDocument(alice.doc, { userId: 'alice' }).createBox2d(box());
+    await sync.flushAll();
+    session = { ...session, submitted: { alice: Date.now() } };
+    new StudyDocument(alice.doc, { userId: 'alice' }).moveBox(first.id, { x: 50, y: 50, width: 5, height: 5 });
+    await until(() => alice.rejections.length > 0);
+    expect(alice.rejections[0]).toMatchObject({ code: 'read_only' });
+    expect(alice.rejections[0]!.message).toContain('submitted');
+    await sync.flushAll();
+    const record = await storage.loadRoom(room);
+    const stored = new Y.Doc();
+    if (record.snapshot) Y.applyUpdate(stored, record.snapshot);
+    for (const u of record.updates) Y.applyUpdate(stored, u.update);
+    expect((stored.getMap('annotations').get(first.id) as Y.Map<unknown>).get('geometry')).toEqual(first.geometry);
+  });
+
   it("accepts a reader's own box and refuses another reader moving it, leaving the room unchanged", async () => {
     const { sync, storage } = setup();
     const alice = new FakeClient(sync, ROOM, grant('alice', 'reader'));

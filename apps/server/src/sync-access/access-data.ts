@@ -14,6 +14,11 @@ export interface SyncAccessData {
   readonly scope: RoomScope | null;
   /** Every update is refused and awareness is limited to presence. */
   readonly readOnly: boolean;
+  /**
+   * Set when the reading session, not the role, makes the room read-only: the user's read is
+   * `submitted`, or the `phase` allows no writing there (for the refusal message).
+   */
+  readonly lock?: 'submitted' | 'phase';
 }
 
 const ROLE_SET = new Set<string>(ROLES);

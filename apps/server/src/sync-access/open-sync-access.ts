@@ -4,6 +4,8 @@ import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import type { DataCipher } from '../crypto/data-cipher';
 import type { ProjectChanges } from '../projects/project-events';
 import type { ProjectStore } from '../projects/project-store';
+import type { SessionChanges } from '../sessions/session-events';
+import type { SessionStore } from '../sessions/session-store';
 import type { UserStore } from '../users/user-store';
 import { SqliteClientIdRegistry } from './client-id-registry';
 import { createSyncAccess, type SyncAccess } from './sync-access';
@@ -21,6 +23,8 @@ export function openSyncAccess(options: {
   readonly projects: ProjectStore;
   readonly users: Pick<UserStore, 'findById'>;
   readonly changes?: ProjectChanges;
+  readonly sessions?: Pick<SessionStore, 'get'>;
+  readonly sessionChanges?: SessionChanges;
   readonly logger: Logger;
   readonly recheckIntervalMs?: number;
   /** The catalog's encryption at rest, when enabled (see crypto/). */

@@ -1,5 +1,13 @@
-import { can, canWriteDocument, parseRoomName, type Role, type StudyRoom } from '@readingroom/model';
+import {
+  decideReadingRoom,
+  defaultReadingSession,
+  parseRoomName,
+  type ReadingRoomSession,
+  type Role,
+  type StudyRoom,
+} from '@readingroom/model';
 import type { ProjectStore } from '../projects/project-store';
+import type { SessionStore } from '../sessions/session-store';
 import type { SyncAccessData } from './access-data';
 
 /** Who is asking: enough of a user to decide. */
@@ -15,6 +23,8 @@ export interface RoomFacts {
   readonly studyInProject: boolean;
   /** The user's role in the project, null when not a member. */
   readonly memberRole: Role | null;
+  /** The study's reading session in the project (phase, readers, submitted reads, flags). */
+  readonly session: ReadingRoomSession;
 }
 
 export const REFUSAL_REASONS = [
@@ -24,12 +34,12 @@ export const REFUSAL_REASONS = [
   'not_a_member',
   'cannot_see_others',
   'not_your_document',
+  /** The reading session's phase hides this document from the user (e.g. the shared room of a blinded read). */
+  'blinded_read',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export type RoomAccessDecision = { readonly ok: true; readonly data: SyncAccessData } | { readonly ok: false; readonly reason: RefusalReason };
-
-const ADJUDICATING: ReadonlySet<Role> = new Set<Role>(['admin', 'adjudicator']);
 
 /**
  * Decides whether a user may open a sync room, and how. Pure: the facts are looked up first.
@@ -38,11 +48,15 @@ const ADJUDICATING: ReadonlySet<Role> = new Set<Role>(['admin', 'adjudicator']);
  *   free-form room: global administrators only.
  * - A global administrator opens any study room as `admin`.
  * - Anyone else needs an existing project that lists the study, and a membership.
- * - Shared and consensus documents show everyone's work: they need `see-others-annotations`
- *   (trainees are refused). In consensus only adjudicators and admins write.
- * - A reader's own document `r/<userId>`: that user, writing as their role allows; adjudicators
- *   and admins may look (read-only for now); nobody else.
- * - Roles that may not write documents (`canWriteDocument`: observers, reviewers) are read-only.
+ * - Then the reading session of the study decides, by phase (`decideReadingRoom` in
+ *   `@readingroom/model`, docs/reading-sessions.md): the shared room of a blinded read is refused
+ *   to readers and trainees (`blinded_read`), another user's read is refused unless the phase and
+ *   flags show it (`not_your_document`), a submitted read is read-only for its owner, the
+ *   consensus is written only by adjudicators and admins during adjudication; roles that may not
+ *   write documents (observers, reviewers) are read-only.
+ *
+ * `facts` may be null only for a global administrator; the session is then the default one
+ * (open, nothing submitted), so callers that know the session pass it.
  */
 export function decideRoomAccess(user: RoomPrincipal, room: StudyRoom | null, facts: RoomFacts | null): RoomAccessDecision {
   if (room === null) {
@@ -57,45 +71,46 @@ export function decideRoomAccess(user: RoomPrincipal, room: StudyRoom | null, fa
     if (facts.memberRole === null) return { ok: false, reason: 'not_a_member' };
     role = facts.memberRole;
   }
-  let readOnly = !canWriteDocument(role);
-  switch (room.scope.type) {
-    case 'shared':
-      if (!can(role, 'see-others-annotations')) return { ok: false, reason: 'cannot_see_others' };
-      break;
-    case 'consensus':
-      if (!can(role, 'see-others-annotations')) return { ok: false, reason: 'cannot_see_others' };
-      if (!ADJUDICATING.has(role)) readOnly = true;
-      break;
-    case 'reader':
-      if (room.scope.userId !== user.id) {
-        if (!ADJUDICATING.has(role)) return { ok: false, reason: 'not_your_document' };
-        readOnly = true;
-      }
-      break;
-  }
-  return { ok: true, data: { role, projectId: room.projectId, studyUid: room.studyInstanceUid, scope: room.scope, readOnly } };
+  const decision = decideReadingRoom({ userId: user.id, role, scope: room.scope, session: facts?.session ?? defaultReadingSession() });
+  if (!decision.ok) return { ok: false, reason: decision.reason };
+  const base = { role, projectId: room.projectId, studyUid: room.studyInstanceUid, scope: room.scope };
+  if (!decision.readOnly) return { ok: true, data: { ...base, readOnly: false } };
+  const lock = decision.because === 'submitted' || decision.because === 'phase' ? { lock: decision.because } : {};
+  return { ok: true, data: { ...base, readOnly: true, ...lock } };
 }
 
 /** The reads `loadRoomFacts` makes. */
 export type RoomFactsStore = Pick<ProjectStore, 'getProject' | 'projectsWithStudy' | 'listMembers'>;
+/** The session read `loadRoomFacts` makes; without it every study has the default session. */
+export type RoomSessionStore = Pick<SessionStore, 'get'>;
 
 /** Looks up the facts `decideRoomAccess` needs; null for a free-form room. */
-export async function loadRoomFacts(projects: RoomFactsStore, room: StudyRoom | null, userId: string): Promise<RoomFacts | null> {
+export async function loadRoomFacts(
+  projects: RoomFactsStore,
+  room: StudyRoom | null,
+  userId: string,
+  sessions?: RoomSessionStore,
+): Promise<RoomFacts | null> {
   if (room === null) return null;
   const project = await projects.getProject(room.projectId);
-  if (!project) return { projectExists: false, studyInProject: false, memberRole: null };
-  const [withStudy, members] = await Promise.all([projects.projectsWithStudy(room.studyInstanceUid), projects.listMembers(room.projectId)]);
+  if (!project) return { projectExists: false, studyInProject: false, memberRole: null, session: defaultReadingSession() };
+  const [withStudy, members, session] = await Promise.all([
+    projects.projectsWithStudy(room.studyInstanceUid),
+    projects.listMembers(room.projectId),
+    sessions ? sessions.get(room.projectId, room.studyInstanceUid) : defaultReadingSession(),
+  ]);
   return {
     projectExists: true,
     studyInProject: withStudy.includes(room.projectId),
     memberRole: members.find((m) => m.userId === userId)?.role ?? null,
+    session,
   };
 }
 
-/** Parses the room and decides, looking facts up in the project store. */
-export async function authorizeRoom(projects: RoomFactsStore, user: RoomPrincipal, roomName: string): Promise<RoomAccessDecision> {
+/** Parses the room and decides, looking facts up in the project and session stores (for administrators too: the session binds them). */
+export async function authorizeRoom(projects: RoomFactsStore, user: RoomPrincipal, roomName: string, sessions?: RoomSessionStore): Promise<RoomAccessDecision> {
   const room = parseRoomName(roomName);
-  return decideRoomAccess(user, room, user.isAdmin ? null : await loadRoomFacts(projects, room, user.id));
+  return decideRoomAccess(user, room, await loadRoomFacts(projects, room, user.id, sessions));
 }
 
 /** Whether two grants are the same (a connection whose grant changed must reconnect). */

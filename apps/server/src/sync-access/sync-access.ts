@@ -3,6 +3,9 @@ import { RoomState, type Logger, type SyncConnection, type SyncHooks } from '@re
 import type { Catalog } from '../catalog/catalog';
 import type { ProjectChanges } from '../projects/project-events';
 import type { ProjectStore } from '../projects/project-store';
+import type { ReadingSession } from '@readingroom/model';
+import type { SessionChanges } from '../sessions/session-events';
+import type { SessionStore } from '../sessions/session-store';
 import type { UserStore } from '../users/user-store';
 import { accessDataOf, isStudyRoom } from './access-data';
 import { createAcceptAwareness } from './accept-awareness';
@@ -10,7 +13,7 @@ import { createAcceptUpdate, type Taxonomy } from './accept-update';
 import type { ClientIdRegistry } from './client-id-registry';
 import { StudyImageIndex } from './image-index';
 import { KeyedCache } from './keyed-cache';
-import { recheckConnections } from './recheck';
+import { recheckConnections, type RecheckOutcome } from './recheck';
 import { authorizeRoom, type RoomAccessDecision, type RoomPrincipal } from './room-access';
 
 export interface SyncAccessDeps {
@@ -20,6 +23,10 @@ export interface SyncAccessDeps {
   readonly clientIds: ClientIdRegistry;
   /** In-process project changes (members, labels, studies): acted on at once. */
   readonly changes?: ProjectChanges;
+  /** Reading sessions of studies (phase, readers, submitted reads, flags); absent: all default. */
+  readonly sessions?: Pick<SessionStore, 'get'>;
+  /** In-process session changes: acted on at once. */
+  readonly sessionChanges?: SessionChanges;
   readonly logger: Logger;
   /** How often open connections are re-checked, for changes made by other processes (default 1000 ms). */
   readonly recheckIntervalMs?: number;
@@ -38,14 +45,22 @@ export interface SyncAccess {
   /** acceptUpdate, acceptAwareness and onRoomState for the SyncServer. */
   readonly hooks: Required<Pick<SyncHooks, 'acceptUpdate' | 'acceptAwareness' | 'onRoomState'>>;
   /**
-   * Starts re-checking open connections every interval and on every in-process project change,
-   * closing revoked ones with 4403 `membership revoked` and changed ones with 4403
-   * `role changed; reconnect`. Returns a function that stops it.
+   * Starts re-checking open connections every interval and on every in-process project or
+   * session change, closing them with 4403 and a reason from `CLOSE_REASONS`. Returns a function
+   * that stops it.
    */
   watch(sync: WatchedSync): () => void;
   /** Runs one re-check pass now (coalesced with one already running). */
   recheckNow(): Promise<void>;
 }
+
+/** The reason of the 4403 close, by what the re-check found. */
+export const CLOSE_REASONS: Readonly<Record<RecheckOutcome, string>> = {
+  revoked: 'membership revoked',
+  changed: 'role changed; reconnect',
+  'session-revoked': 'reading session: room no longer open to you',
+  'session-changed': 'reading session changed; reconnect',
+};
 
 /**
  * Access control for sync connections: who may open which study room and with what grant,
@@ -64,8 +79,13 @@ export function createSyncAccess(deps: SyncAccessDeps): SyncAccess {
     return t;
   };
 
+  // Sessions written by this process, kept from the moment they are stored so the accept step
+  // refuses a submitted read's next update before the re-check has closed its connection.
+  const writtenSessions = new Map<string, ReadingSession>();
+  deps.sessionChanges?.subscribe((c) => writtenSessions.set(`${c.projectId}\n${c.studyUid}`, c.session));
+
   const hooks: SyncAccess['hooks'] = {
-    acceptUpdate: createAcceptUpdate({ clientIds: deps.clientIds, taxonomy, images }),
+    acceptUpdate: createAcceptUpdate({ clientIds: deps.clientIds, taxonomy, images, session: (projectId, studyUid) => writtenSessions.get(`${projectId}\n${studyUid}`) }),
     acceptAwareness: createAcceptAwareness({ clientIds: deps.clientIds }),
     onRoomState: (room, state) => {
       if (state === RoomState.Unloaded || state === RoomState.Failed) deps.clientIds.release(room);
@@ -83,7 +103,7 @@ export function createSyncAccess(deps: SyncAccessDeps): SyncAccess {
     for (const [conn, outcome] of outcomes) {
       const access = accessDataOf(conn.identity);
       deps.logger.info({ userId: conn.identity.userId, projectId: access?.projectId ?? null, outcome }, 'sync access changed; closing connection');
-      conn.close(CloseCode.Forbidden, outcome === 'revoked' ? 'membership revoked' : 'role changed; reconnect');
+      conn.close(CloseCode.Forbidden, CLOSE_REASONS[outcome]);
     }
     // Keep what open rooms need; refresh taxonomies (changed by another process, or missed).
     const projects = new Set<string>();
@@ -122,7 +142,7 @@ export function createSyncAccess(deps: SyncAccessDeps): SyncAccess {
 
   return {
     async authorize(user, room) {
-      const decision = await authorizeRoom(deps.projects, user, room);
+      const decision = await authorizeRoom(deps.projects, user, room, deps.sessions);
       if (decision.ok && isStudyRoom(decision.data)) {
         await Promise.all([taxonomies.ensure(decision.data.projectId), images.ensure(decision.data.studyUid)]);
       }
@@ -137,9 +157,12 @@ export function createSyncAccess(deps: SyncAccessDeps): SyncAccess {
         if (change.type === 'labels') taxonomies.reload(change.projectId).catch(() => {});
         else void recheckNow();
       });
+      // A session change concerns one study, but a pass is cheap (each fact is read once).
+      const unsubscribeSessions = deps.sessionChanges?.subscribe(() => void recheckNow());
       return () => {
         clearInterval(timer);
         unsubscribe?.();
+        unsubscribeSessions?.();
         watched = null;
       };
     },

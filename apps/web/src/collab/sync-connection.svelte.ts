@@ -20,6 +20,22 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
 const MESSAGE_DURABLE_ACK = 101;
 const MESSAGE_REJECTION = 102;
 
+/** How the server closed the connection for good (no reconnect follows). */
+export interface ServerClose {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/**
+ * The stock provider stops reconnecting after a 4400-4499 close (4401 unauthorized, 4403
+ * forbidden). The server also closes with 4403 when a grant *changed* (a role raised or lowered,
+ * a reading session moved on), with a reason ending in "; reconnect": the reconnect gets the new
+ * grant, so those are followed.
+ */
+export function isReconnectClose(event: { code: number; reason: string }): boolean {
+  return event.code >= 4400 && event.code < 4500 && /;\s*reconnect$/.test(event.reason);
+}
+
 export interface SyncConnectionOptions {
   /** `ws(s)://host/sync` */
   readonly syncUrl: string;
@@ -27,6 +43,10 @@ export interface SyncConnectionOptions {
   readonly token: string;
   /** Called once per refusal burst (102 and permission-denied arrive together). */
   readonly onRejected: (rejection: Rejection) => void;
+  /** The server closed the connection because my grant changed; a reconnect is under way. */
+  readonly onGrantChanged?: () => void;
+  /** The server closed the connection for good (e.g. membership revoked, session ended). */
+  readonly onClosed?: (close: ServerClose) => void;
   readonly window: Window;
 }
 
@@ -52,6 +72,7 @@ export class SyncConnection {
       params: { token: options.token },
       disableBc: true,
       maxBackoffTime: 1000,
+      shouldReconnect: (event) => !(event.code >= 4400 && event.code < 4500) || isReconnectClose(event),
     });
     this.provider.messageHandlers[MESSAGE_DURABLE_ACK] = (_encoder, decoder) => {
       decoding.readVarUint(decoder); // ackedMessages: the stored state vector says more
@@ -80,6 +101,8 @@ export class SyncConnection {
     awareness.on('update', this.#ownAwareness);
     this.provider.on('status', this.#onStatus);
     this.provider.on('sync', this.#onSync);
+    this.provider.on('connection-close', this.#onClose);
+    this.provider.on('closed', this.#onClosedForGood);
     this.doc.on('update', this.#onUpdate);
     options.window.addEventListener('offline', this.#goOffline);
     options.window.addEventListener('online', this.#goOnline);
@@ -124,6 +147,14 @@ export class SyncConnection {
 
   #onUpdate = (): void => {
     this.#localClock = Y.getState(this.doc.store, this.doc.clientID);
+  };
+
+  #onClose = (event: CloseEvent | null): void => {
+    if (event && !this.#destroyed && isReconnectClose(event)) this.options.onGrantChanged?.();
+  };
+
+  #onClosedForGood = (close: ServerClose): void => {
+    if (!this.#destroyed) this.options.onClosed?.({ code: close.code, reason: close.reason });
   };
 
   #goOffline = (): void => this.provider.disconnect();

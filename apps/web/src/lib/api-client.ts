@@ -1,4 +1,6 @@
 import type { DicomJson } from './dicom-json';
+import type { ReadingPhase } from '@readingroom/model';
+import type { ReadingSessionView, SessionFlags, WorklistEntry } from './reading-session';
 
 /** A label class of the project taxonomy (GET /api/projects/:id/labels). */
 export interface TaxonomyLabel {
@@ -75,15 +77,61 @@ export class ApiClient {
     return this.get(`/dicomweb/studies/${encodeURIComponent(studyUid)}/series`, 'application/dicom+json');
   }
 
-  private async get<T>(path: string, accept = 'application/json'): Promise<T> {
+  /** The reading session of a study, with what the caller may do and which room to open. */
+  readingSession(projectId: string, studyUid: string): Promise<ReadingSessionView> {
+    return this.get(sessionPath(projectId, studyUid));
+  }
+  /** Moves the session to `phase` (adjudicators and admins; leaving `final` is admin only). */
+  setPhase(projectId: string, studyUid: string, phase: ReadingPhase): Promise<ReadingSessionView> {
+    return this.send('PUT', `${sessionPath(projectId, studyUid)}/phase`, { phase });
+  }
+  /** Assigns readers (by id, or `readerCount` least-loaded readers) and adjudicators. */
+  setAssignment(
+    projectId: string,
+    studyUid: string,
+    assignment: { readers?: readonly string[]; adjudicators?: readonly string[]; readerCount?: number },
+  ): Promise<ReadingSessionView> {
+    return this.send('PUT', `${sessionPath(projectId, studyUid)}/assignment`, assignment);
+  }
+  /** Submits the caller's own read; it is locked afterwards. */
+  submitRead(projectId: string, studyUid: string): Promise<ReadingSessionView> {
+    return this.send('POST', `${sessionPath(projectId, studyUid)}/submit`, {});
+  }
+  setSessionFlags(projectId: string, studyUid: string, flags: Partial<SessionFlags>): Promise<ReadingSessionView> {
+    return this.send('PUT', `${sessionPath(projectId, studyUid)}/flags`, flags);
+  }
+  /** Every study of the project with its session status and the caller's task. */
+  async worklist(projectId: string): Promise<WorklistEntry[]> {
+    return (await this.get<{ studies: WorklistEntry[] }>(`/api/projects/${encodeURIComponent(projectId)}/worklist`)).studies;
+  }
+
+  private get<T>(path: string, accept = 'application/json'): Promise<T> {
+    return this.request('GET', path, undefined, accept);
+  }
+  private send<T>(method: 'POST' | 'PUT', path: string, body: unknown): Promise<T> {
+    return this.request(method, path, body);
+  }
+
+  private async request<T>(method: string, path: string, body: unknown, accept = 'application/json'): Promise<T> {
     const token = this.token();
     const response = await fetch(`${this.origin}${path}`, {
-      headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      method,
+      headers: {
+        Accept: accept,
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-      throw new ApiError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `HTTP ${response.status}`);
+      const answer = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      throw new ApiError(response.status, answer.error?.code ?? 'http_error', answer.error?.message ?? `HTTP ${response.status}`);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
+}
+
+function sessionPath(projectId: string, studyUid: string): string {
+  return `/api/projects/${encodeURIComponent(projectId)}/studies/${encodeURIComponent(studyUid)}/session`;
 }

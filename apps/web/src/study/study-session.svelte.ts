@@ -19,9 +19,12 @@ import { StudyAnnotations } from '../collab/study-annotations.svelte';
 import { StudyReview } from '../collab/study-review.svelte';
 import { SyncConnection, type Rejection, type SaveState } from '../collab/sync-connection.svelte';
 import type { ApiClient, Me, TaxonomyLabel } from '../lib/api-client';
+import { mayWriteMyRoom, myRoomAccess, readOnlyReason, type ReadingSessionView } from '../lib/reading-session';
 import type { RenderingMode } from '../viewer/rendering-mode';
 import { renderSeriesThumbnail } from '../viewer/series-thumbnail';
 import { StackViewer } from '../viewer/stack-viewer.svelte';
+import { ReadingFollower } from './reading-follower.svelte';
+import { rejectionText } from './rejection-text';
 import { seriesFromQido, type SeriesInfo } from './series-catalog';
 import type { DicomwebClient } from '../lib/dicomweb-client';
 
@@ -68,13 +71,20 @@ export class StudySession {
   #following = $state<number | null>(null);
   #failed = $state<string | null>(null);
   #hiddenLabels = $state(0);
+  #room = $state<string | null>(null);
+  #writable = $state(true);
+  #companions: SessionCompanion[] = [];
+  readonly reading: ReadingFollower;
   #bridge: AnnotationBridge | null = null;
   #names = new Map<string, string>();
   #cleanup: Array<() => void> = [];
   #followChain: Promise<void> = Promise.resolve();
+  /** My pointer over the viewport, CSS pixels of its element; null when it is elsewhere. */
+  #pointer: readonly [number, number] | null = null;
 
   constructor(private readonly options: StudySessionOptions) {
     this.viewer = new StackViewer(options.dicomweb, options.rendering);
+    this.reading = new ReadingFollower(options.api, options.projectId, options.studyUid, (view, previous) => this.#onReadingChange(view, previous));
   }
 
   get me(): Me | null {
@@ -132,11 +142,33 @@ export class StudySession {
     return this.#presence?.participants ?? [];
   }
   get canDraw(): boolean {
-    return this.#role !== null && can(this.#role, 'edit-own-annotation');
+    return this.#writable && this.#role !== null && can(this.#role, 'edit-own-annotation');
   }
   /** Whether I may record "no finding" / "excluded" outcomes. */
   get canReview(): boolean {
-    return this.#role !== null && can(this.#role, 'set-image-status');
+    return this.#writable && this.#role !== null && can(this.#role, 'set-image-status');
+  }
+  /** The sync room of the open document (from the reading session's `myRoom`). */
+  get room(): string | null {
+    return this.#room;
+  }
+  /** Whether the reading session lets me write to the open document (my role aside). */
+  get writable(): boolean {
+    return this.#writable;
+  }
+  /** Why the open document is read-only for me, or null. */
+  get readOnlyReason(): string | null {
+    const view = this.reading.view;
+    return view && this.#me && this.#role ? readOnlyReason(view, this.#me.id, this.#role) : null;
+  }
+  get projectId(): string {
+    return this.options.projectId;
+  }
+  get token(): string {
+    return this.options.token;
+  }
+  get window(): Window {
+    return this.options.window;
   }
   /** The study's review outcomes (live). */
   get review(): StudyReview | null {
@@ -153,7 +185,7 @@ export class StudySession {
   }
 
   canEdit(box: Pick<Annotation, 'author'>): boolean {
-    if (!this.#role || !this.#me) return false;
+    if (!this.#role || !this.#me || !this.#writable) return false;
     return can(this.#role, box.author === this.#me.id ? 'edit-own-annotation' : 'edit-others-annotation');
   }
 
@@ -162,27 +194,75 @@ export class StudySession {
     return this.#names.get(userId) ?? `user ${userId.slice(0, 8)}`;
   }
 
+  /** Records a display name for a user id (participants, reading session). */
+  learnName(userId: string, name: string): void {
+    this.#names.set(userId, name);
+  }
+
+  /**
+   * Adds something that lives as long as the open document and follows the reading session
+   * (the adjudication view, the teaching view); it is told about every new session view.
+   */
+  addCompanion(companion: SessionCompanion): void {
+    this.#companions.push(companion);
+    const view = this.reading.view;
+    if (view) companion.onReading(view);
+  }
+
+  /**
+   * Submits my read once my edits are stored; the document is read-only afterwards. The document
+   * is closed while the server locks it and opened afresh after: a connection that stayed open
+   * would be downgraded and offer its (already stored) content again, which a read-only grant
+   * refuses.
+   */
+  async submitRead(): Promise<boolean> {
+    await this.#untilSaved(10_000);
+    if (this.saveState !== 'saved') {
+      this.#notice = { kind: 'error', text: 'Your last edits are not saved yet; try again when the indicator says Saved.' };
+      return false;
+    }
+    this.#selectedId = null;
+    this.#disconnect();
+    try {
+      return await this.reading.submit();
+    } finally {
+      if (!this.#connection && this.#room) this.#connect();
+    }
+  }
+
   /** Loads identity, taxonomy and series, shows the first series and joins the live document. */
   async start(element: HTMLDivElement): Promise<void> {
     const { api, projectId, studyUid } = this.options;
     try {
-      const [me, projects, labels, series] = await Promise.all([
+      const [me, projects, labels, series, reading] = await Promise.all([
         api.me(),
         api.projects(),
         api.labels(projectId),
         api.qidoSeries(studyUid).then(seriesFromQido),
+        this.reading.load(),
       ]);
       this.#me = me;
-      const role = projects.find((p) => p.id === projectId)?.role ?? null;
-      this.#role = role && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
+      this.#role = roleIn(projects, projectId);
       this.#labels = labels;
       this.#currentLabel = this.boxLabels[0]?.name ?? null;
       this.#series = series;
       this.colours.colourOf(me.id);
-      this.viewer.attach(element, { canDraw: this.canDraw });
+      // Drawing may become possible later (a reopened read): the tools allow it by role.
+      this.viewer.attach(element, { canDraw: this.#role !== null && can(this.#role, 'edit-own-annotation') });
+      this.#room = reading ? reading.myRoom : roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } });
+      this.#writable = reading && this.#role ? mayWriteMyRoom(reading, me.id, this.#role) : !reading;
       this.viewer.setPointerMode(this.canDraw ? 'box' : 'windowLevel');
-      this.#cleanup.push(this.viewer.onViewChange(() => this.#presence?.publishView(this.viewer.getView())));
-      this.#connect();
+      this.#cleanup.push(
+        this.viewer.onViewChange(() => {
+          this.#presence?.publishView(this.viewer.getView());
+          // Another slice (or a pan) moved the image under a pointer that did not move.
+          this.#publishCursor();
+        }),
+      );
+      if (this.#room) this.#connect();
+      else this.#failed = 'the reading session gives you no document of this study to open';
+      for (const companion of this.#companions) if (reading) companion.onReading(reading);
+      this.reading.follow();
       const first = series.find((s) => s.uid === this.options.seriesUid) ?? series[0];
       if (!first) throw new Error('the study has no series');
       await this.viewer.loadSeries({ studyUid, seriesUid: first.uid });
@@ -315,9 +395,18 @@ export class StudySession {
     if (clientId !== null) this.#applyFollowed();
   }
 
-  /** My pointer in image pixels (null when it left the image), for the others' live cursors. */
-  publishCursor(cursor: Participant['cursor']): void {
-    this.#presence?.publishCursor(cursor);
+  /**
+   * Where my pointer is over the viewport (CSS pixels of its element; null when it left), shared
+   * as a live cursor on the image shown under it, and shared again whenever that image changes.
+   */
+  pointerAt(point: readonly [number, number] | null): void {
+    this.#pointer = point;
+    this.#publishCursor();
+  }
+
+  /** Shows an error to the user (a refused decision, a failed write). */
+  reportError(text: string): void {
+    this.#notice = { kind: 'error', text };
   }
 
   dismissNotice(): void {
@@ -325,9 +414,39 @@ export class StudySession {
   }
 
   destroy(): void {
+    this.reading.stop();
+    for (const companion of this.#companions.splice(0)) companion.destroy();
     for (const off of this.#cleanup.splice(0)) off();
     this.#disconnect();
     this.viewer.destroy();
+  }
+
+  /**
+   * A new session view: another room (e.g. the consensus once adjudication starts) reopens the
+   * document; a change of writability (a submitted read, a new phase) re-locks the boxes.
+   */
+  #onReadingChange(view: ReadingSessionView, previous: ReadingSessionView | null): void {
+    const me = this.#me;
+    if (!me || !previous) return; // the first view is applied by start()
+    const writable = this.#role !== null && mayWriteMyRoom(view, me.id, this.#role);
+    const roomChanged = view.myRoom !== this.#room;
+    const writableChanged = writable !== this.#writable;
+    this.#room = view.myRoom;
+    this.#writable = writable;
+    if (roomChanged) {
+      this.#selectedId = null;
+      this.#disconnect();
+      if (this.#room) this.#connect();
+    } else if (writableChanged) {
+      this.#bridge?.resyncAll();
+    }
+    if (!this.canDraw && this.viewer.pointerMode === 'box') this.viewer.setPointerMode('windowLevel');
+    for (const companion of this.#companions) companion.onReading(view);
+  }
+
+  async #untilSaved(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.saveState !== 'saved' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   #connect(): void {
@@ -336,10 +455,15 @@ export class StudySession {
     const origin = this.options.window.location.origin.replace(/^http/, 'ws');
     const connection = new SyncConnection({
       syncUrl: `${origin}/sync`,
-      room: roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } }),
+      room: this.#room ?? roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } }),
       token,
       window: this.options.window,
       onRejected: (rejection) => this.#onRejected(rejection),
+      // A role raised or lowered while the study is open: the reconnect carries the new grant.
+      onGrantChanged: () => void this.#refreshGrant(),
+      onClosed: ({ code, reason }) => {
+        this.#notice = { kind: 'error', text: `The server closed the connection (${code}: ${reason}). Changes are no longer shared; reload the page to try again.` };
+      },
     });
     const study = new StudyDocument(connection.doc, { userId: me.id, undoCaptureTimeoutMs: UNDO_CAPTURE_MS });
     const presence = new Presence(connection.provider.awareness, { id: me.id, name: me.username, colour: this.colours.colourOf(me.id) });
@@ -370,8 +494,15 @@ export class StudySession {
     this.#annotations = new StudyAnnotations(connection.doc);
     this.#review = new StudyReview(connection.doc);
     this.#bridge = bridge;
-    this.#disconnectHooks = [offPresence];
+    // The server closes a connection whose grant the reading session changed (4403, reconnect):
+    // each reconnect asks for the session at once instead of waiting for the next poll.
+    const onStatus = ({ status }: { status: string }) => {
+      if (status === 'connected') void this.reading.refresh();
+    };
+    connection.provider.on('status', onStatus);
+    this.#disconnectHooks = [offPresence, () => connection.provider.off('status', onStatus)];
     presence.publishView(this.viewer.getView());
+    for (const companion of this.#companions) companion.onDocument?.(study);
   }
 
   #disconnectHooks: Array<() => void> = [];
@@ -389,15 +520,59 @@ export class StudySession {
     this.#connection = null;
   }
 
-  /** The server refused an edit: explain it, and show the server's state again (fresh document). */
+  /**
+   * The server refused an edit: explain it, and show the server's state again. The refused change
+   * is in the local Y.Doc and every later edit would build on it, so the document is dropped and
+   * loaded afresh from the server (a new Y.Doc, with a new undo history that cannot replay the
+   * refused change). The role and taxonomy are read again, since a change of either is the usual
+   * cause (a role lowered to observer, a label removed).
+   */
   #onRejected(rejection: Rejection): void {
-    this.#notice = {
-      kind: 'error',
-      text: `The server refused your last edit (${rejection.code}: ${rejection.message}). Your view was reloaded from the server.`,
-    };
+    this.#notice = { kind: 'error', text: rejectionText(rejection) };
     this.#selectedId = null;
     this.#disconnect();
     this.#connect();
+    void this.#refreshGrant();
+    if (rejection.code === 'read_only') void this.#explainReadOnly();
+  }
+
+  /**
+   * A refusal as read-only right after the reading session locked the document (a phase set by
+   * someone else): the stock provider reconnects with its old document and offers it again, which
+   * the read-only grant refuses. Said as what it is, once the session confirms the lock.
+   */
+  async #explainReadOnly(): Promise<void> {
+    await this.reading.refresh();
+    const view = this.reading.view;
+    const me = this.#me;
+    if (!view || !me || !this.#role) return;
+    // Only a lock of the session (not a lowered role, which the error explains) is restated.
+    const access = myRoomAccess(view, me.id, this.#role);
+    const locked = access?.ok === true && access.readOnly && (access.because === 'submitted' || access.because === 'phase');
+    const reason = this.readOnlyReason;
+    if (locked && reason && this.#notice?.kind === 'error') this.#notice = { kind: 'info', text: `${reason} The document was reloaded from the server.` };
+  }
+
+  async #refreshGrant(): Promise<void> {
+    const { api, projectId } = this.options;
+    try {
+      const [projects, labels] = await Promise.all([api.projects(), api.labels(projectId)]);
+      this.#role = roleIn(projects, projectId);
+      this.#labels = labels;
+    } catch {
+      return; // keep what we had; the next refusal asks again
+    }
+    if (!this.boxLabels.some((l) => l.name === this.#currentLabel)) this.#currentLabel = this.boxLabels[0]?.name ?? null;
+    // The tools allow drawing by role (as in start); the toolbar follows `canDraw`.
+    this.viewer.setCanDraw(this.#role !== null && can(this.#role, 'edit-own-annotation'));
+    if (!this.canDraw && this.viewer.pointerMode === 'box') this.viewer.setPointerMode('windowLevel');
+    this.#bridge?.resyncAll(); // boxes I may no longer edit are locked
+  }
+
+  #publishCursor(): void {
+    const shown = this.viewer.currentImage;
+    const point = this.#pointer && shown ? this.viewer.elementToImage(this.#pointer[0], this.#pointer[1]) : null;
+    this.#presence?.publishCursor(shown && point ? { sopInstanceUid: shown.sopInstanceUid, frameIndex: shown.frame - 1, x: point[0], y: point[1] } : null);
   }
 
   #tryWrite(write: () => unknown): void {
@@ -426,4 +601,17 @@ export class StudySession {
     const index = this.viewer.images.findIndex((i) => i.sopInstanceUid === box.sopInstanceUid && i.frame === box.frameIndex + 1);
     return index < 0 ? null : index;
   }
+}
+
+/** Lives beside the open document and follows the reading session (see `addCompanion`). */
+export interface SessionCompanion {
+  onReading(view: ReadingSessionView): void;
+  /** The open document was (re)created: a new room, or a reload after a refused edit. */
+  onDocument?(study: StudyDocument): void;
+  destroy(): void;
+}
+
+function roleIn(projects: ReadonlyArray<{ id: string; role: string | null }>, projectId: string): Role | null {
+  const role = projects.find((p) => p.id === projectId)?.role ?? null;
+  return role && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
 }

@@ -7,6 +7,7 @@ import type { SeriesRequest } from '../lib/session';
 import { activeRenderer, initCornerstone } from './cornerstone-setup';
 import type { RenderingMode } from './rendering-mode';
 import { samplePixel, type PixelSample } from './pixel-probe';
+import { ProgressiveLoader } from './progressive-loader';
 import { createToolGroup, initViewerTools, setPointerMode, type PointerMode } from './viewer-tools';
 
 export const VIEWER_STATUS = ['idle', 'loading', 'ready', 'error'] as const;
@@ -14,7 +15,8 @@ export type ViewerStatus = (typeof VIEWER_STATUS)[number];
 
 export const ENGINE_ID = 'readingroom-engine';
 export const VIEWPORT_ID = 'readingroom-stack';
-const PREFETCH_CONCURRENCY = 4;
+/** Images fetched and decoded at the same time while a series loads (the shown one first). */
+const LOAD_CONCURRENCY = 4;
 
 export interface VoiRange {
   readonly lower: number;
@@ -28,6 +30,18 @@ export interface ViewState {
   /** Relative to "whole image fits"; pan in world units from the centred position. */
   readonly zoom: number;
   readonly pan: readonly [number, number];
+}
+
+/** How the current series loaded, in milliseconds since it was asked for (null: not yet). */
+export interface LoadTimeline {
+  /** `performance.now()` when the series was asked for. */
+  readonly startedAt: number;
+  /** Until the first image was on screen. */
+  readonly firstImageMs: number | null;
+  /** Images of the series finished loading when the first one was on screen. */
+  readonly loadedAtFirstImage: number | null;
+  /** Until every image was fetched and decoded. */
+  readonly allLoadedMs: number | null;
 }
 
 /**
@@ -55,6 +69,11 @@ export class StackViewer {
   #resizeObserver: ResizeObserver | undefined;
   #element: HTMLDivElement | undefined;
   #firstRender = deferred();
+  #stack = deferred();
+  #stackSettled = false;
+  #stackIsReady = $state(false);
+  #loader: ProgressiveLoader | null = null;
+  #timeline: LoadTimeline | null = null;
   #loadGeneration = 0;
   #viewListeners = new Set<() => void>();
   #seriesListeners = new Set<() => void>();
@@ -65,6 +84,7 @@ export class StackViewer {
   ) {
     // An unobserved rejection of `ready` is not an error of its own; `error` carries it.
     this.#firstRender.promise.catch(() => {});
+    this.#stack.promise.catch(() => {});
   }
 
   get status(): ViewerStatus {
@@ -110,6 +130,31 @@ export class StackViewer {
   get ready(): Promise<void> {
     return this.#firstRender.promise;
   }
+  /**
+   * Settles once the viewport holds the stack of the latest requested series and has rendered
+   * its first image; rejects if that load failed. A later series (or the viewport being
+   * re-created) makes a still pending promise wait for that one instead, so whoever awaits it
+   * gets the final stack, never one about to be replaced.
+   */
+  get stackReady(): Promise<void> {
+    return this.#stack.promise;
+  }
+  /** Whether `stackReady` has settled successfully for the stack shown now. */
+  get stackIsReady(): boolean {
+    return this.#stackIsReady;
+  }
+  /** How the current series loaded (progressive loading), null before the first series. */
+  get timeline(): LoadTimeline | null {
+    return this.#timeline;
+  }
+  /** Stack indices of the images loaded so far, in the order they finished. */
+  loadOrder(): number[] {
+    return [...(this.#loader?.order ?? [])];
+  }
+  /** Whether image `index` of the stack has been fetched and decoded. */
+  isImageLoaded(index: number): boolean {
+    return this.#loader?.isLoaded(index) ?? false;
+  }
   get imageIds(): string[] {
     return this.#images.map((image) => image.imageId);
   }
@@ -151,10 +196,19 @@ export class StackViewer {
     await this.loadSeries(request);
   }
 
-  /** Shows a series (replacing the current one) and starts loading all its images. */
+  /**
+   * Shows a series (replacing the current one), then loads all its images progressively: the
+   * shown one first, then its neighbours outward (following the reader's scrolling), at most
+   * LOAD_CONCURRENCY at a time; `loadedCount` counts them.
+   */
   async loadSeries(request: SeriesRequest, startIndex = 0): Promise<void> {
     const generation = ++this.#loadGeneration;
+    this.#loader?.stop();
+    this.#loader = null;
+    this.#pendingStack();
     if (this.#status !== 'ready') this.#status = 'loading';
+    const startedAt = performance.now();
+    this.#timeline = { startedAt, firstImageMs: null, loadedAtFirstImage: null, allLoadedMs: null };
     try {
       const metadata = await this.client.seriesMetadata(request.studyUid, request.seriesUid);
       if (generation !== this.#loadGeneration) return;
@@ -169,10 +223,16 @@ export class StackViewer {
       const index = Math.min(images.length - 1, Math.max(0, startIndex));
       const rendered = this.#nextRenderOf(images[index]!.imageId);
       await viewport.setStack(this.imageIds, index);
+      if (generation !== this.#loadGeneration) return;
       viewport.render();
       for (const listener of this.#seriesListeners) listener();
-      void this.#prefetch(generation);
       await rendered;
+      if (generation !== this.#loadGeneration) return;
+      this.#timeline = { startedAt, firstImageMs: performance.now() - startedAt, loadedAtFirstImage: this.#loadedCount, allLoadedMs: null };
+      this.#stackIsReady = true;
+      this.#stackSettled = true;
+      this.#stack.resolve();
+      void this.#loadAll(generation, index, startedAt);
     } catch (error) {
       if (generation === this.#loadGeneration) this.#fail(error);
     }
@@ -183,6 +243,7 @@ export class StackViewer {
     const viewport = this.#requireViewport();
     const imageId = this.#images[index]?.imageId;
     if (!imageId) throw new RangeError(`no image ${index} in a stack of ${this.#images.length}`);
+    this.#loader?.focus(index);
     const rendered = this.#nextRenderOf(imageId);
     if (viewport.getCurrentImageIdIndex() === index) viewport.render();
     else await viewport.setImageIdIndex(index);
@@ -199,6 +260,13 @@ export class StackViewer {
   setPointerMode(mode: PointerMode): void {
     this.#pointerMode = mode;
     if (this.#toolGroup) setPointerMode(this.#toolGroup, mode, this.#canDraw);
+  }
+
+  /** Whether the primary button may draw boxes (a grant can change while a study is open). */
+  setCanDraw(canDraw: boolean): void {
+    this.#canDraw = canDraw;
+    if (!canDraw && this.#pointerMode === 'box') this.#pointerMode = 'windowLevel';
+    if (this.#toolGroup) setPointerMode(this.#toolGroup, this.#pointerMode, canDraw);
   }
 
   setVoi(range: VoiRange): void {
@@ -302,6 +370,9 @@ export class StackViewer {
 
   destroy(): void {
     this.#loadGeneration++;
+    this.#loader?.stop();
+    this.#loader = null;
+    this.#pendingStack();
     this.#resizeObserver?.disconnect();
     this.#element?.removeEventListener(Enums.Events.IMAGE_RENDERED, this.#onRendered);
     this.#element?.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.#onViewChanged);
@@ -312,21 +383,29 @@ export class StackViewer {
     this.#element = undefined;
   }
 
-  async #prefetch(generation: number): Promise<void> {
+  /** Loads every image of the stack, nearest to the shown one first (as prefetch requests). */
+  async #loadAll(generation: number, focus: number, startedAt: number): Promise<void> {
     const ids = this.imageIds;
-    let next = 0;
-    const worker = async () => {
-      while (generation === this.#loadGeneration && next < ids.length) {
-        const id = ids[next++]!;
-        try {
-          await imageLoader.loadAndCacheImage(id);
-        } catch {
-          // The viewport reports an image it cannot show; prefetching just moves on.
-        }
-        if (generation === this.#loadGeneration) this.#loadedCount++;
-      }
-    };
-    await Promise.all(Array.from({ length: PREFETCH_CONCURRENCY }, worker));
+    const loader = new ProgressiveLoader(ids.length, (index) => imageLoader.loadAndCacheImage(ids[index]!), {
+      concurrency: LOAD_CONCURRENCY,
+      focus: this.#viewport?.getCurrentImageIdIndex() ?? focus,
+      onLoaded: (_index, finished) => {
+        if (generation === this.#loadGeneration) this.#loadedCount = finished;
+      },
+    });
+    this.#loader = loader;
+    await loader.run();
+    if (generation !== this.#loadGeneration || loader.finished < ids.length || !this.#timeline) return;
+    this.#timeline = { ...this.#timeline, allLoadedMs: performance.now() - startedAt };
+  }
+
+  /** A new stack is on its way: `stackReady` waits for it (a still pending promise is kept). */
+  #pendingStack(): void {
+    this.#stackIsReady = false;
+    if (!this.#stackSettled) return;
+    this.#stack = deferred();
+    this.#stack.promise.catch(() => {});
+    this.#stackSettled = false;
   }
 
   #onRendered = (): void => {
@@ -339,6 +418,7 @@ export class StackViewer {
     if (range && (range.lower !== this.#voi?.lower || range.upper !== this.#voi?.upper)) this.#voi = { lower: range.lower, upper: range.upper };
     this.#renderedImageId = imageId;
     this.#currentIndex = viewport.getCurrentImageIdIndex();
+    this.#loader?.focus(this.#currentIndex);
     if (this.#status === 'loading') {
       this.#status = 'ready';
       this.#firstRender.resolve();
@@ -376,7 +456,10 @@ export class StackViewer {
   #fail(error: unknown): void {
     this.#status = 'error';
     this.#error = error instanceof Error ? error.message : String(error);
-    this.#firstRender.reject(error instanceof Error ? error : new Error(this.#error));
+    const failure = error instanceof Error ? error : new Error(this.#error);
+    this.#firstRender.reject(failure);
+    this.#stackSettled = true;
+    this.#stack.reject(failure);
   }
 }
 

@@ -7,6 +7,13 @@ import type { StackViewer } from './stack-viewer.svelte';
  */
 export interface ReadingRoomTestHook {
   readonly ready: Promise<void>;
+  /**
+   * Settles once the viewport holds its final stack and has rendered an image from it (see
+   * `StackViewer.stackReady`): after it, `showImage` works without waiting anything out.
+   */
+  readonly stackReady: Promise<void>;
+  /** `stackReady` has settled for the stack shown now (for polling). */
+  readonly stackIsReady: boolean;
   readonly status: string;
   readonly error: string | null;
   readonly imageIds: string[];
@@ -30,6 +37,12 @@ export function exposeTestHook(target: Window, viewer: StackViewer): void {
   target.__rr = {
     get ready() {
       return viewer.ready;
+    },
+    get stackReady() {
+      return viewer.stackReady;
+    },
+    get stackIsReady() {
+      return viewer.stackIsReady;
     },
     get status() {
       return viewer.status;

@@ -1,5 +1,8 @@
 import type { ApiClient, ProjectSummary } from '../lib/api-client';
 import { TAG, firstString, numbers, type DicomJson } from '../lib/dicom-json';
+import type { StudyStatus } from '@readingroom/model';
+import type { WorklistEntry, WorklistTask } from '../lib/reading-session';
+import { inMyQueue } from './my-queue';
 
 /** One row of the worklist. */
 export interface WorklistStudy {
@@ -8,6 +11,10 @@ export interface WorklistStudy {
   readonly date: string;
   readonly modalities: string;
   readonly seriesCount: number | null;
+  /** The reading session: null when the server does not report it. */
+  readonly status: StudyStatus | null;
+  readonly task: WorklistTask;
+  readonly submitted: boolean;
 }
 
 /** My projects and, for the chosen one, its studies with what QIDO-RS says about them. */
@@ -17,6 +24,7 @@ export class Worklist {
   #studies = $state.raw<WorklistStudy[]>([]);
   #loading = $state(true);
   #error = $state<string | null>(null);
+  #onlyMine = $state(false);
 
   constructor(private readonly api: ApiClient) {}
 
@@ -26,8 +34,22 @@ export class Worklist {
   get projectId(): string | null {
     return this.#projectId;
   }
+  /** The studies shown: all, or with "my queue" on, those waiting for me. */
   get studies(): WorklistStudy[] {
+    return this.#onlyMine ? this.#studies.filter(inMyQueue) : this.#studies;
+  }
+  get allStudies(): WorklistStudy[] {
     return this.#studies;
+  }
+  get onlyMine(): boolean {
+    return this.#onlyMine;
+  }
+  /** How many studies wait for me (the "my queue" count). */
+  get queueCount(): number {
+    return this.#studies.filter(inMyQueue).length;
+  }
+  showOnlyMine(on: boolean): void {
+    this.#onlyMine = on;
   }
   get loading(): boolean {
     return this.#loading;
@@ -52,9 +74,16 @@ export class Worklist {
     this.#projectId = projectId;
     this.#loading = true;
     try {
-      const [uids, found] = await Promise.all([this.api.studies(projectId), this.api.qidoStudies().catch(() => [] as DicomJson[])]);
+      const [uids, found, sessions] = await Promise.all([
+        this.api.studies(projectId),
+        this.api.qidoStudies().catch(() => [] as DicomJson[]),
+        // Sessions are shown when the server reports them; the list works without.
+        this.api.worklist(projectId).catch(() => [] as WorklistEntry[]),
+      ]);
       const byUid = new Map(found.map((s) => [firstString(s, TAG.StudyInstanceUID), s]));
-      this.#studies = uids.map((uid) => toRow(uid, byUid.get(uid)));
+      const sessionOf = new Map(sessions.map((entry) => [entry.studyInstanceUid, entry]));
+      if (this.#projectId !== projectId) return;
+      this.#studies = uids.map((uid) => toRow(uid, byUid.get(uid), sessionOf.get(uid)));
     } catch (error) {
       this.#error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -63,7 +92,7 @@ export class Worklist {
   }
 }
 
-function toRow(studyUid: string, qido: DicomJson | undefined): WorklistStudy {
+function toRow(studyUid: string, qido: DicomJson | undefined, session: WorklistEntry | undefined): WorklistStudy {
   const modalities = (qido?.[TAG.ModalitiesInStudy]?.Value ?? []).filter((m): m is string => typeof m === 'string');
   const rawDate = qido ? (firstString(qido, TAG.StudyDate) ?? '') : '';
   return {
@@ -72,5 +101,8 @@ function toRow(studyUid: string, qido: DicomJson | undefined): WorklistStudy {
     date: /^\d{8}$/.test(rawDate) ? `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6)}` : '',
     modalities: modalities.join(', ') || '—',
     seriesCount: qido ? (numbers(qido, TAG.NumberOfStudyRelatedSeries)[0] ?? null) : null,
+    status: session?.status ?? null,
+    task: session?.task ?? null,
+    submitted: session?.submitted ?? false,
   };
 }
