@@ -1,5 +1,5 @@
 import type { DicomJson } from './dicom-json';
-import type { ReadingPhase } from '@readingroom/model';
+import type { Comment, CommentTarget, ReadingPhase, Vote, VoteValue } from '@readingroom/model';
 import type { ReadingSessionView, SessionFlags, WorklistEntry } from './reading-session';
 
 /** A label class of the project taxonomy (GET /api/projects/:id/labels). */
@@ -17,6 +17,15 @@ export interface ProjectSummary {
   readonly description: string;
   readonly role: string | null;
 }
+/** A project member (GET /api/projects/:id/members, project admins only). */
+export interface ProjectMember {
+  readonly userId: string;
+  readonly username: string | null;
+  readonly role: string;
+}
+/** Which document of a study a comment or vote goes to (the server's `DiscussionRoom`). */
+export type DiscussionRoom = 'shared' | 'consensus' | { readonly reader: string };
+
 export interface Me {
   readonly id: string;
   readonly username: string;
@@ -105,6 +114,30 @@ export class ApiClient {
     return (await this.get<{ studies: WorklistEntry[] }>(`/api/projects/${encodeURIComponent(projectId)}/worklist`)).studies;
   }
 
+  /** Members and their roles; project admins only (403 for everyone else). */
+  async members(projectId: string): Promise<ProjectMember[]> {
+    return (await this.get<{ members: ProjectMember[] }>(`/api/projects/${encodeURIComponent(projectId)}/members`)).members;
+  }
+  /** Assigns `readersPerStudy` least-loaded readers to every study of the project without readers. */
+  async balanceAssignments(projectId: string, readersPerStudy: number): Promise<Array<{ studyInstanceUid: string; readers: string[] }>> {
+    const path = `/api/projects/${encodeURIComponent(projectId)}/assignments`;
+    return (await this.send<{ assignments: Array<{ studyInstanceUid: string; readers: string[] }> }>('POST', path, { readersPerStudy })).assignments;
+  }
+  /** Comments on a study document (or one of its annotations) as the caller, through the server. */
+  async comment(projectId: string, studyUid: string, room: DiscussionRoom, target: CommentTarget, text: string): Promise<Comment> {
+    return (await this.send<{ comment: Comment }>('POST', `${studyPath(projectId, studyUid)}/comments`, { room, target, text })).comment;
+  }
+  /** Sets the caller's vote on an annotation of a study document. */
+  async vote(projectId: string, studyUid: string, room: DiscussionRoom, annotationId: string, vote: VoteValue): Promise<Vote> {
+    const path = `${studyPath(projectId, studyUid)}/votes/${encodeURIComponent(annotationId)}`;
+    return (await this.send<{ vote: Vote }>('PUT', path, { room, vote })).vote;
+  }
+  /** Withdraws the caller's vote on an annotation. */
+  async withdrawVote(projectId: string, studyUid: string, room: DiscussionRoom, annotationId: string): Promise<void> {
+    const query = typeof room === 'object' ? `room=reader&reader=${encodeURIComponent(room.reader)}` : `room=${room}`;
+    await this.request('DELETE', `${studyPath(projectId, studyUid)}/votes/${encodeURIComponent(annotationId)}?${query}`, undefined);
+  }
+
   private get<T>(path: string, accept = 'application/json'): Promise<T> {
     return this.request('GET', path, undefined, accept);
   }
@@ -132,6 +165,9 @@ export class ApiClient {
   }
 }
 
+function studyPath(projectId: string, studyUid: string): string {
+  return `/api/projects/${encodeURIComponent(projectId)}/studies/${encodeURIComponent(studyUid)}`;
+}
 function sessionPath(projectId: string, studyUid: string): string {
-  return `/api/projects/${encodeURIComponent(projectId)}/studies/${encodeURIComponent(studyUid)}/session`;
+  return `${studyPath(projectId, studyUid)}/session`;
 }

@@ -16,6 +16,7 @@ import { AuthorColours } from '../collab/author-colours';
 import { sliceRangeOf, withSliceEnd } from '../collab/box3d-range';
 import { Presence, type Participant } from '../collab/presence.svelte';
 import { StudyAnnotations } from '../collab/study-annotations.svelte';
+import { StudyDiscussion } from '../collab/study-discussion.svelte';
 import { StudyReview } from '../collab/study-review.svelte';
 import { SyncConnection, type Rejection, type SaveState } from '../collab/sync-connection.svelte';
 import type { ApiClient, Me, TaxonomyLabel } from '../lib/api-client';
@@ -65,6 +66,7 @@ export class StudySession {
   #presence = $state.raw<Presence | null>(null);
   #annotations = $state.raw<StudyAnnotations | null>(null);
   #review = $state.raw<StudyReview | null>(null);
+  #discussion = $state.raw<StudyDiscussion | null>(null);
   #currentLabel = $state<string | null>(null);
   #selectedId = $state<string | null>(null);
   #notice = $state<Notice | null>(null);
@@ -173,6 +175,14 @@ export class StudySession {
   /** The study's review outcomes (live). */
   get review(): StudyReview | null {
     return this.#review;
+  }
+  /** Votes and comments of the open document (live). */
+  get discussion(): StudyDiscussion | null {
+    return this.#discussion;
+  }
+  /** Whether my role may vote and comment (over HTTP, so read-only reviewers may too). */
+  get canComment(): boolean {
+    return this.#role !== null && can(this.#role, 'comment');
   }
   get studyUid(): string {
     return this.options.studyUid;
@@ -453,9 +463,10 @@ export class StudySession {
     const me = this.#me!;
     const { projectId, studyUid, token } = this.options;
     const origin = this.options.window.location.origin.replace(/^http/, 'ws');
+    const room = this.#room ?? roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } });
     const connection = new SyncConnection({
       syncUrl: `${origin}/sync`,
-      room: this.#room ?? roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } }),
+      room,
       token,
       window: this.options.window,
       onRejected: (rejection) => this.#onRejected(rejection),
@@ -493,6 +504,7 @@ export class StudySession {
     this.#presence = presence;
     this.#annotations = new StudyAnnotations(connection.doc);
     this.#review = new StudyReview(connection.doc);
+    this.#discussion = new StudyDiscussion(study, { api: this.options.api, projectId, studyUid, room });
     this.#bridge = bridge;
     // The server closes a connection whose grant the reading session changed (4403, reconnect):
     // each reconnect asks for the session at once instead of waiting for the next poll.
@@ -517,6 +529,7 @@ export class StudySession {
     this.#presence = null;
     this.#annotations = null;
     this.#review = null;
+    this.#discussion = null;
     this.#connection = null;
   }
 

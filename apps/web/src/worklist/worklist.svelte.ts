@@ -2,6 +2,8 @@ import type { ApiClient, ProjectSummary } from '../lib/api-client';
 import { TAG, firstString, numbers, type DicomJson } from '../lib/dicom-json';
 import type { StudyStatus } from '@readingroom/model';
 import type { WorklistEntry, WorklistTask } from '../lib/reading-session';
+import { Assignments } from './assignments.svelte';
+import { managesSessions } from './manages-sessions';
 import { inMyQueue } from './my-queue';
 
 /** One row of the worklist. */
@@ -25,6 +27,7 @@ export class Worklist {
   #loading = $state(true);
   #error = $state<string | null>(null);
   #onlyMine = $state(false);
+  #assignments = $state.raw<Assignments | null>(null);
 
   constructor(private readonly api: ApiClient) {}
 
@@ -51,11 +54,20 @@ export class Worklist {
   showOnlyMine(on: boolean): void {
     this.#onlyMine = on;
   }
+  /** Assignment of readers, for those who manage the chosen project's sessions (else null). */
+  get assignments(): Assignments | null {
+    return this.#assignments;
+  }
   get loading(): boolean {
     return this.#loading;
   }
   get error(): string | null {
     return this.#error;
+  }
+
+  /** Reads the chosen project's statuses (and assignments) again, e.g. after assigning readers. */
+  async refresh(): Promise<void> {
+    if (this.#projectId) await this.choose(this.#projectId);
   }
 
   async load(): Promise<void> {
@@ -71,6 +83,7 @@ export class Worklist {
   }
 
   async choose(projectId: string): Promise<void> {
+    if (this.#projectId !== projectId) this.#assignments = null;
     this.#projectId = projectId;
     this.#loading = true;
     try {
@@ -84,6 +97,12 @@ export class Worklist {
       const sessionOf = new Map(sessions.map((entry) => [entry.studyInstanceUid, entry]));
       if (this.#projectId !== projectId) return;
       this.#studies = uids.map((uid) => toRow(uid, byUid.get(uid), sessionOf.get(uid)));
+      const project = this.#projects.find((p) => p.id === projectId);
+      if (project && managesSessions(project)) {
+        const assignments = this.#assignments?.projectId === projectId ? this.#assignments : new Assignments(this.api, projectId);
+        await assignments.load(uids);
+        if (this.#projectId === projectId) this.#assignments = assignments;
+      }
     } catch (error) {
       this.#error = error instanceof Error ? error.message : String(error);
     } finally {
