@@ -101,6 +101,13 @@ describe('an adjudicator turns two blinded reads into the consensus in the web c
     const drawn = await adj.page.$$eval('[data-testid=overlay-box]', (nodes) => nodes.map((n) => n.getAttribute('data-layer')));
     expect(drawn.sort()).toEqual([aId, bId, 'proposal'].sort());
     expect(await adj.page.textContent('[data-testid=iou-badge]')).toMatch(/^IoU 0\.\d\d$/);
+    // Readers are named by username (the session view names them), each with their colour.
+    const toggles = await adj.page.$$eval('[data-testid=reader-toggle]', (nodes) =>
+      nodes.map((n) => ({ id: n.getAttribute('data-reader-id'), text: n.textContent ?? '', colour: (n.querySelector('.dot') as { style: { background: string } } | null)?.style.background ?? '' })),
+    );
+    expect(toggles.map((t) => [t.id, t.text.includes(t.id === aId ? 'reader1' : 'reader2'), /Reader \d/.test(t.text)])).toEqual([[aId, true, false], [bId, true, false]]);
+    expect(new Set(toggles.map((t) => t.colour)).size).toBe(2);
+    expect(toggles.every((t) => t.colour !== '')).toBe(true);
     // Hiding a reader hides their boxes only.
     await adj.page.click(`[data-testid=reader-toggle][data-reader-id="${aId}"] input`);
     await waitForReading(adj.page, (h, id) => !h.overlayBoxes().some((o) => o.layer === id), aId);

@@ -17,6 +17,7 @@ describe('assigning readers from the worklist', () => {
       { username: 'reader1', role: 'reader' },
       { username: 'reader2', role: 'reader' },
       { username: 'reader3', role: 'reader' },
+      { username: 'judge', role: 'adjudicator' },
     ]);
     ids = { reader1: fx.userIds.get('reader1')!, reader2: fx.userIds.get('reader2')!, reader3: fx.userIds.get('reader3')! };
     lead = await openWorklist(fx, 'lead');
@@ -90,6 +91,31 @@ describe('assigning readers from the worklist', () => {
     expect(picked).toHaveLength(1);
     expect((await shownReaders(lead)).map((r) => r.id)).toEqual(picked);
     expect(await lead.page.getAttribute(row, 'data-status')).toBe('reading');
+  });
+
+  it('offers an adjudicator (who may not list members) every project reader by name, and assigns the one ticked', async () => {
+    const judge = await openWorklist(fx, 'judge');
+    try {
+      const row = rowOf(fx);
+      await judge.page.click(`${row} [data-testid=assign-open]`);
+      await judge.page.waitForSelector(`${row} [data-testid=assign-reader]`, { timeout: 10_000 });
+      const offered = await judge.page.$$eval(`${row} [data-testid=assign-reader]`, (nodes) =>
+        nodes.map((n) => ({ id: n.getAttribute('data-user-id') ?? '', text: n.parentElement?.textContent?.trim() ?? '' })),
+      );
+      expect(offered).toEqual([
+        { id: ids.reader1, text: 'reader1' },
+        { id: ids.reader2, text: 'reader2' },
+        { id: ids.reader3, text: 'reader3' },
+      ]);
+      for (const id of Object.values(ids)) await judge.page.setChecked(`${row} [data-testid=assign-reader][data-user-id="${id}"]`, id === ids.reader3);
+      await judge.page.click(`${row} [data-testid=assign-save]`);
+      await judge.page.waitForSelector(`${row} [data-testid=assign-panel]`, { state: 'detached', timeout: 10_000 });
+      expect(await serverReaders()).toEqual([ids.reader3]);
+      expect(await shownReaders(judge)).toEqual([{ id: ids.reader3, text: 'reader3' }]);
+      expect(judge.errors).toEqual([]);
+    } finally {
+      await judge.context.close();
+    }
   });
 
   it('balances two readers onto a study left without readers, and the badge turns from "Unassigned" to "Reading"', async () => {

@@ -28,7 +28,12 @@ describe('status and worklist', () => {
     expect(await row('ann')).toMatchObject({ status: 'unassigned', task: null, submitted: false });
     const assigned = await world.session('adam', 'PUT', '/assignment', { readerCount: 3, adjudicators: [world.ids.adam] });
     expect([...assigned.readers].sort()).toEqual(READERS.map((r) => world.ids[r]).sort());
+    expect([...(await row('olga')).readers].sort()).toEqual([...assigned.readers].sort());
     await world.session('adam', 'PUT', '/phase', { phase: 'blinded' });
+    // a blinded reader learns who else reads (by name), not what they drew
+    const blinded = await world.session('ann');
+    expect(blinded.people).toEqual(Object.fromEntries([...READERS.map((r) => [world.ids[r], { username: r, role: 'reader' }]), [world.ids.adam, { username: 'adam', role: 'adjudicator' }]]));
+    expect(blinded.candidates).toBeUndefined();
 
     for (const [done, reader] of READERS.entries()) {
       expect((await world.session('olga')).status, `after ${done} submissions`).toBe('reading');

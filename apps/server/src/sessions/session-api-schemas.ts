@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DicomUidSchema, EpochMsSchema, MAX_ASSIGNED, ReadingPhaseSchema, STUDY_STATUSES, UserIdSchema } from '@readingroom/model';
+import { ProjectRoleSchema } from '../projects/project-schemas';
 
 // Request and response shapes of the reading-session routes (docs/reading-sessions.md). Routes
 // parse with these and the OpenAPI document is generated from them.
@@ -40,6 +41,20 @@ const StudyStatusSchema = z.enum(STUDY_STATUSES);
 export const MY_READ = ['none', 'reading', 'submitted'] as const;
 export const TASKS = ['read', 'adjudicate'] as const;
 
+const PersonView = z.object({
+  username: z.string(),
+  role: ProjectRoleSchema.nullable().describe('their project role; null when no longer a member'),
+});
+export const CandidateView = z.object({ id: z.string(), username: z.string(), role: z.enum(['reader', 'trainee']) });
+export type CandidateView = z.infer<typeof CandidateView>;
+
+/** Names of the people a session view mentions (user ids are opaque; usernames are not patient data). */
+export const SessionPeople = z.object({
+  people: z.record(z.string(), PersonView).describe('user id → username and project role, for the assigned readers and adjudicators (and, when `canManage`, every candidate)'),
+  candidates: z.array(CandidateView).optional().describe('only when `canManage`: every project member who may be assigned as a reader (role reader or trainee), by username'),
+});
+export type SessionPeople = z.infer<typeof SessionPeople>;
+
 export const SessionView = z.object({
   projectId: z.string(),
   studyInstanceUid: z.string(),
@@ -55,7 +70,7 @@ export const SessionView = z.object({
   canSubmit: z.boolean(),
   canAdjudicate: z.boolean().describe('the caller may write the consensus now'),
   canManage: z.boolean().describe('the caller may set the phase, assignment and flags'),
-});
+}).extend(SessionPeople.shape);
 export type SessionView = z.infer<typeof SessionView>;
 
 export const AssignmentsView = z.object({
@@ -67,6 +82,7 @@ export const WorklistEntryView = z.object({
   phase: ReadingPhaseSchema,
   status: StudyStatusSchema,
   readerCount: z.number().int(),
+  readers: z.array(z.string()).describe('the assigned readers (user ids)'),
   submittedCount: z.number().int().describe('assigned readers who submitted'),
   task: z.enum(TASKS).nullable().describe('what the caller does for this study now'),
   submitted: z.boolean().describe('the caller submitted their read'),

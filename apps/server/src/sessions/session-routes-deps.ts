@@ -8,6 +8,7 @@ import type { OpenApiRegistry } from '../openapi/registry';
 import type { Principal, ProjectAccess } from '../projects/project-access';
 import { guardProject } from '../projects/routes/project-guard';
 import type { ProjectStore } from '../projects/project-store';
+import type { UserStore } from '../users/user-store';
 import type { SessionStore } from './session-store';
 
 /** What the reading-session routes need. */
@@ -16,6 +17,8 @@ export interface SessionRoutesDeps {
   readonly access: ProjectAccess;
   readonly sessions: SessionStore;
   readonly authenticate: Authenticate;
+  /** Usernames of the people a session view mentions. */
+  readonly users: Pick<UserStore, 'findById' | 'list'>;
   readonly api: OpenApiRegistry;
   /** Every session change is recorded here; nothing is recorded when absent. */
   readonly audit?: AuditSink;

@@ -53,7 +53,7 @@ async function sessionApp() {
     await audit.recorder.flush();
     return (await audit.log.query({ projectId: project.id })).entries;
   };
-  return { call, id, project, base, session, auditEntries, sessions };
+  return { call, id, project, base, session, auditEntries, sessions, projects };
 }
 
 describe('GET …/session', () => {
@@ -64,6 +64,7 @@ describe('GET …/session', () => {
     expect(res.json).toEqual({
       projectId: project.id, studyInstanceUid: S1, phase: 'open', status: 'unassigned', readers: [], adjudicators: [], submitted: {},
       readersMayDiscuss: false, revealed: false, myRoom: `p/${project.id}/s/${S1}`, myRead: 'none', canSubmit: false, canAdjudicate: false, canManage: false,
+      people: {},
     });
     expect((await call('tina', 'GET', session(S1))).json).toMatchObject({ myRoom: `p/${project.id}/s/${S1}/r/${id('tina')}`, myRead: 'reading', canSubmit: true });
   });
@@ -73,6 +74,44 @@ describe('GET …/session', () => {
     expect((await call('bob', 'GET', session(S1))).status).toBe(403);
     const missing = await call('ann', 'GET', session('1.2.3.4.5'));
     expect([missing.status, missing.json.error.code]).toEqual([404, 'study_not_found']);
+  });
+});
+
+describe('people and candidates of the session view', () => {
+  it('names the assigned readers and adjudicators to every member, even a blinded reader, but lists candidates only to managers', async () => {
+    const { call, session, id } = await sessionApp();
+    await call('adam', 'PUT', `${session(S1)}/assignment`, { readers: [id('ann'), id('ben')], adjudicators: [id('adam')] });
+    await call('adam', 'PUT', `${session(S1)}/phase`, { phase: 'blinded' });
+    const assigned = {
+      [id('ann')]: { username: 'ann', role: 'reader' },
+      [id('ben')]: { username: 'ben', role: 'reader' },
+      [id('adam')]: { username: 'adam', role: 'adjudicator' },
+    };
+    const byReader = (await call('ann', 'GET', session(S1))).json;
+    expect(byReader.people).toEqual(assigned);
+    expect(byReader).not.toHaveProperty('candidates');
+    expect((await call('olga', 'GET', session(S1))).json.people).toEqual(assigned);
+
+    const byAdjudicator = (await call('adam', 'GET', session(S1))).json;
+    expect(byAdjudicator.candidates).toEqual([
+      { id: id('ann'), username: 'ann', role: 'reader' },
+      { id: id('ben'), username: 'ben', role: 'reader' },
+      { id: id('cat'), username: 'cat', role: 'reader' },
+      { id: id('tina'), username: 'tina', role: 'trainee' },
+    ]);
+    expect(byAdjudicator.people).toEqual({ ...assigned, [id('cat')]: { username: 'cat', role: 'reader' }, [id('tina')]: { username: 'tina', role: 'trainee' } });
+    // a global administrator who is no member manages too
+    expect((await call('root', 'GET', session(S1))).json.candidates).toHaveLength(4);
+  });
+
+  it('keeps the name of an assigned reader who left the project, with no role, and answers names after a change', async () => {
+    const { call, session, id, project, projects } = await sessionApp();
+    const assigned = await call('adam', 'PUT', `${session(S1)}/assignment`, { readers: [id('ann')] });
+    expect(assigned.json.people).toMatchObject({ [id('ann')]: { username: 'ann', role: 'reader' } });
+    await projects.removeMember(project.id, id('ann'));
+    const view = (await call('adam', 'GET', session(S1))).json;
+    expect(view.people[id('ann')]).toEqual({ username: 'ann', role: null });
+    expect((view.candidates as { id: string }[]).map((c) => c.id)).not.toContain(id('ann'));
   });
 });
 
@@ -166,6 +205,7 @@ describe('POST /api/projects/:id/assignments and GET /api/projects/:id/worklist'
     expect(worklist.json.studies).toHaveLength(3);
     const byUid = new Map((worklist.json.studies as { studyInstanceUid: string }[]).map((s) => [s.studyInstanceUid, s]));
     expect(byUid.get(annStudies[0]!.studyInstanceUid)).toMatchObject({ task: 'read', submitted: true, status: 'reading', readerCount: 2, submittedCount: 1 });
+    for (const a of res.json.assignments as { studyInstanceUid: string; readers: string[] }[]) expect(byUid.get(a.studyInstanceUid)).toMatchObject({ readers: a.readers });
     const mine = await call('ann', 'GET', `${base}/worklist?mine=true`);
     expect((mine.json.studies as { studyInstanceUid: string }[]).map((s) => s.studyInstanceUid).sort()).toEqual(annStudies.map((a) => a.studyInstanceUid).sort());
 

@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
+import { mayManageSession, type ReadingSession, type SessionActor } from '@readingroom/model';
 import type { AuthVariables } from '../auth/require-auth';
 import { readJson } from '../http/read-json';
 import { errorResponses } from '../openapi/registry';
 import { PROJECTS_BASE } from '../projects/routes/project-routes-deps';
 import { PutAssignmentBody, PutFlagsBody, PutPhaseBody, SessionParams, SessionView, SubmitBody } from './session-api-schemas';
 import { authOnce, requireStudyInProject, sessionActor, type SessionRoutesDeps } from './session-routes-deps';
+import { sessionPeople } from './session-people';
 import { createSessionService } from './session-service';
 import { sessionView } from './session-views';
 
@@ -54,31 +56,34 @@ export function sessionRoutes(deps: SessionRoutesDeps) {
     await requireStudyInProject(deps.projects, id, studyUid);
     return { id, studyUid, actor };
   };
+  /** The session as the caller sees it, with the names of the people it mentions. */
+  const answer = async (id: string, studyUid: string, session: ReadingSession, actor: SessionActor) =>
+    sessionView(id, studyUid, session, actor, await sessionPeople(deps, id, session, mayManageSession(actor.role)));
 
   return new Hono<{ Variables: AuthVariables }>()
     .use(route, authOnce(deps.authenticate))
     .use(`${route}/*`, authOnce(deps.authenticate))
     .get(route, async (c) => {
       const { id, studyUid, actor } = await context(c);
-      return c.json(sessionView(id, studyUid, await deps.sessions.get(id, studyUid), actor));
+      return c.json(await answer(id, studyUid, await deps.sessions.get(id, studyUid), actor));
     })
     .put(`${route}/phase`, async (c) => {
       const { id, studyUid, actor } = await context(c);
       const { phase } = PutPhaseBody.parse(await readJson(c));
-      return c.json(sessionView(id, studyUid, await service.setPhase(actor, id, studyUid, phase), actor));
+      return c.json(await answer(id, studyUid, await service.setPhase(actor, id, studyUid, phase), actor));
     })
     .put(`${route}/assignment`, async (c) => {
       const { id, studyUid, actor } = await context(c);
       const body = PutAssignmentBody.parse(await readJson(c));
-      return c.json(sessionView(id, studyUid, await service.assign(actor, id, studyUid, body), actor));
+      return c.json(await answer(id, studyUid, await service.assign(actor, id, studyUid, body), actor));
     })
     .post(`${route}/submit`, async (c) => {
       const { id, studyUid, actor } = await context(c);
-      return c.json(sessionView(id, studyUid, await service.submit(actor, id, studyUid), actor));
+      return c.json(await answer(id, studyUid, await service.submit(actor, id, studyUid), actor));
     })
     .put(`${route}/flags`, async (c) => {
       const { id, studyUid, actor } = await context(c);
       const flags = PutFlagsBody.parse(await readJson(c));
-      return c.json(sessionView(id, studyUid, await service.setFlags(actor, id, studyUid, flags), actor));
+      return c.json(await answer(id, studyUid, await service.setFlags(actor, id, studyUid, flags), actor));
     });
 }

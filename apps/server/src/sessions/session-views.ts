@@ -10,7 +10,7 @@ import {
   type ReadingSession,
   type SessionActor,
 } from '@readingroom/model';
-import type { SessionView, WorklistEntryView } from './session-api-schemas';
+import type { SessionPeople, SessionView, WorklistEntryView } from './session-api-schemas';
 
 /** What the caller does for a study now: read (assigned, or a trainee) while reading; adjudicate when it is time. */
 export function taskOf(session: ReadingSession, viewer: SessionActor): WorklistEntryView['task'] {
@@ -26,8 +26,8 @@ export function taskOf(session: ReadingSession, viewer: SessionActor): WorklistE
 const myRoomOf = (projectId: string, studyUid: string, session: ReadingSession, viewer: SessionActor) =>
   roomName({ projectId, studyInstanceUid: studyUid, scope: sessionRoomScope(viewer.userId, viewer.role, session) });
 
-/** The session as `GET …/session` answers it to `viewer`. */
-export function sessionView(projectId: string, studyUid: string, session: ReadingSession, viewer: SessionActor): SessionView {
+/** The session as `GET …/session` answers it to `viewer`, with the names `sessionPeople` found. */
+export function sessionView(projectId: string, studyUid: string, session: ReadingSession, viewer: SessionActor, names: SessionPeople): SessionView {
   const consensus = decideReadingRoom({ userId: viewer.userId, role: viewer.role, scope: { type: 'consensus' }, session });
   const reads = session.readers.includes(viewer.userId) || viewer.role === 'trainee';
   return {
@@ -45,6 +45,8 @@ export function sessionView(projectId: string, studyUid: string, session: Readin
     canSubmit: submitRule(session, viewer).ok,
     canAdjudicate: consensus.ok && !consensus.readOnly,
     canManage: mayManageSession(viewer.role),
+    people: names.people,
+    ...(names.candidates ? { candidates: names.candidates } : {}),
   };
 }
 
@@ -55,6 +57,7 @@ export function worklistEntry(projectId: string, studyUid: string, session: Read
     phase: session.phase,
     status: studyStatus(session),
     readerCount: session.readers.length,
+    readers: [...session.readers],
     submittedCount: session.readers.filter((r) => hasSubmitted(session, r)).length,
     task: taskOf(session, viewer),
     submitted: hasSubmitted(session, viewer.userId),

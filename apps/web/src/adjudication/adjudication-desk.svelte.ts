@@ -1,6 +1,6 @@
 import { annotationsToBoxes, LiveAdjudication, type ClusterProposal, type Disagreement } from '@readingroom/agreement';
 import { readAnnotations, roomName, ROOT, type Annotation, type StudyDocument } from '@readingroom/model';
-import type { ReadingSessionView } from '../lib/reading-session';
+import { personName, type ReadingSessionView } from '../lib/reading-session';
 import type { SessionCompanion, StudySession } from '../study/study-session.svelte';
 import { proposalOf } from './agreement-input';
 import { agreementStats, type AgreementStats } from './agreement-stats';
@@ -10,7 +10,7 @@ import { ReferenceDocuments } from './reference-documents.svelte';
 /** A reader whose read is adjudicated. */
 export interface ReaderLayer {
   readonly id: string;
-  /** "Reader 1", … in the session's order: reads are compared without names. */
+  /** The reader's username when the session view names them, else "Reader 1", … in the session's order. */
   readonly name: string;
   readonly colour: string;
   readonly visible: boolean;
@@ -68,7 +68,7 @@ export class AdjudicationDesk implements SessionCompanion {
     if (!view) return [];
     return view.readers.map((id, i) => ({
       id,
-      name: `Reader ${i + 1}`,
+      name: personName(view, id, `Reader ${i + 1}`),
       colour: this.session.colours.colourOf(id),
       visible: !this.#hidden.has(id),
       boxCount: this.#readerBoxes.get(id)?.length ?? 0,

@@ -1,6 +1,6 @@
 import { defaultReadingSession, roomName, type ReadingSession } from '@readingroom/model';
 import { describe, expect, it } from 'vitest';
-import { mayWriteMyRoom, readOnlyReason, type ReadingSessionView } from './reading-session';
+import { mayWriteMyRoom, personName, readOnlyReason, type ReadingSessionView } from './reading-session';
 
 const study = { projectId: 'p1', studyInstanceUid: '1.2.3' };
 const own = (userId: string) => roomName({ ...study, scope: { type: 'reader', userId } });
@@ -17,6 +17,7 @@ function view(session: Partial<ReadingSession>, myRoom: string, extra: Partial<R
     canSubmit: false,
     canAdjudicate: false,
     canManage: false,
+    people: {},
     ...extra,
   };
 }
@@ -52,5 +53,14 @@ describe('mayWriteMyRoom and readOnlyReason', () => {
 
   it('refuses to write a room that is not a study room', () => {
     expect(mayWriteMyRoom(view({ phase: 'open' }, 'free-form'), 'u1', 'admin')).toBe(false);
+  });
+});
+
+describe('personName', () => {
+  it('gives the username the view names, else the fallback (a reader without a name, or no view yet)', () => {
+    const named = view({ readers: ['u1', 'u2'] }, own('u1'), { people: { u1: { username: 'ann', role: 'reader' } } });
+    expect(personName(named, 'u1', 'Reader 1')).toBe('ann');
+    expect(personName(named, 'u2', 'Reader 2')).toBe('Reader 2');
+    expect(personName(null, 'u1', 'Reader 1')).toBe('Reader 1');
   });
 });

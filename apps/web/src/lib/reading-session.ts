@@ -28,6 +28,28 @@ export interface ReadingSessionView extends Readonly<ReadingSession> {
   readonly canAdjudicate: boolean;
   /** The caller may set the phase, assignment and flags. */
   readonly canManage: boolean;
+  /** Names of the assigned readers and adjudicators (and, for managers, of every candidate). */
+  readonly people: Readonly<Record<string, SessionPerson>>;
+  /** Only for those who manage the session: every member who may be assigned as a reader. */
+  readonly candidates?: readonly ReaderCandidate[];
+}
+
+/** A user a session view names. `role` is their project role; null when no longer a member. */
+export interface SessionPerson {
+  readonly username: string;
+  readonly role: string | null;
+}
+
+/** A project member who may be assigned as a reader. */
+export interface ReaderCandidate {
+  readonly id: string;
+  readonly username: string;
+  readonly role: 'reader' | 'trainee';
+}
+
+/** The username of `userId` when the session view names them, else `fallback` (e.g. "Reader 2"). */
+export function personName(view: Pick<ReadingSessionView, 'people'> | null, userId: string, fallback: string): string {
+  return view?.people[userId]?.username ?? fallback;
 }
 
 export type SessionFlags = Pick<ReadingSession, 'readersMayDiscuss' | 'revealed'>;
@@ -41,6 +63,8 @@ export interface WorklistEntry {
   readonly phase: ReadingPhase;
   readonly status: StudyStatus;
   readonly readerCount: number;
+  /** The assigned readers (user ids). */
+  readonly readers: readonly string[];
   readonly submittedCount: number;
   readonly task: WorklistTask;
   readonly submitted: boolean;

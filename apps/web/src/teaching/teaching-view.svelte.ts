@@ -2,7 +2,7 @@ import { annotationsToBoxes, detectionScores, type DetectionScores } from '@read
 import { parseRoomName, roomName } from '@readingroom/model';
 import { placeOf, type OverlayBox } from '../adjudication/overlay-boxes';
 import { ReferenceDocuments } from '../adjudication/reference-documents.svelte';
-import type { ReadingSessionView } from '../lib/reading-session';
+import { personName, type ReadingSessionView } from '../lib/reading-session';
 import type { SessionCompanion, StudySession } from '../study/study-session.svelte';
 
 const CONSENSUS = 'consensus';
@@ -41,7 +41,7 @@ export class TeachingView implements SessionCompanion {
   get peers(): PeerRead[] {
     return this.#peers.map((id, i) => {
       const doc = this.#docs?.get(id);
-      return { id, name: `Trainee ${i + 1}`, colour: this.session.colours.colourOf(id), boxCount: doc?.boxes.length ?? 0, synced: doc?.synced ?? false };
+      return { id, name: personName(this.#view, id, `Trainee ${i + 1}`), colour: this.session.colours.colourOf(id), boxCount: doc?.boxes.length ?? 0, synced: doc?.synced ?? false };
     });
   }
 

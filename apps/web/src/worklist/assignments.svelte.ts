@@ -1,12 +1,15 @@
-import type { ApiClient, ProjectMember } from '../lib/api-client';
+import type { ApiClient } from '../lib/api-client';
+import type { ReaderCandidate, ReadingSessionView, SessionPerson, WorklistEntry } from '../lib/reading-session';
 
 /**
- * Who reads which study of one project, for those who manage sessions: the project's readers
- * (names only when the caller may list members, i.e. project admins), each study's assigned
- * readers, and the assignment actions. The server decides; this only asks and shows.
+ * Who reads which study of one project, for those who manage sessions: the members who may be
+ * assigned (`candidates` of a session view, given to every manager, adjudicators included), each
+ * study's assigned readers (from the worklist rows, no per-study fetch), and the assignment
+ * actions. The server decides; this only asks and shows.
  */
 export class Assignments {
-  #members = $state.raw<ProjectMember[] | null>(null);
+  #candidates = $state.raw<readonly ReaderCandidate[] | null>(null);
+  #people = $state.raw<Readonly<Record<string, SessionPerson>>>({});
   #assigned = $state.raw<ReadonlyMap<string, readonly string[]>>(new Map());
   #busy = $state(false);
   #error = $state<string | null>(null);
@@ -16,9 +19,9 @@ export class Assignments {
     readonly projectId: string,
   ) {}
 
-  /** Members with the reader role; null when the caller may not list members (adjudicators). */
-  get readers(): ProjectMember[] | null {
-    return this.#members?.filter((m) => m.role === 'reader') ?? null;
+  /** Members who may be assigned as readers (role reader or trainee); null until known. */
+  get readers(): readonly ReaderCandidate[] | null {
+    return this.#candidates;
   }
   get busy(): boolean {
     return this.#busy;
@@ -35,28 +38,27 @@ export class Assignments {
     return this.#assigned.get(studyUid) ?? [];
   }
 
-  /** A user's name when the members list gives it, else a short id. */
+  /** A user's name when a session view gave it, else the id. */
   nameOf(userId: string): string {
-    return this.#members?.find((m) => m.userId === userId)?.username ?? userId;
+    return this.#people[userId]?.username ?? userId;
   }
 
-  /** Loads the members (when allowed) and the assigned readers of `studyUids`. */
-  async load(studyUids: readonly string[]): Promise<void> {
-    const members = this.api.members(this.projectId).catch(() => null);
-    const assigned = new Map<string, readonly string[]>();
-    // A few at a time: a project may list many studies.
-    for (let i = 0; i < studyUids.length; i += 6) {
-      const views = await Promise.all(studyUids.slice(i, i + 6).map((uid) => this.api.readingSession(this.projectId, uid).catch(() => null)));
-      for (const view of views) if (view) assigned.set(view.studyInstanceUid, view.readers);
-    }
-    this.#members = await members;
-    this.#assigned = assigned;
+  /**
+   * Takes the assigned readers from the worklist rows, and the candidates from one session view
+   * (they are the project's, the same for every study).
+   */
+  async load(entries: readonly WorklistEntry[], studyUids: readonly string[]): Promise<void> {
+    const first = studyUids[0];
+    const view = first === undefined ? null : await this.api.readingSession(this.projectId, first).catch(() => null);
+    this.#assigned = new Map(entries.map((e) => [e.studyInstanceUid, e.readers]));
+    if (view) this.#learn(view);
   }
 
   /** Replaces the study's readers with `readers` (user ids). */
   assign(studyUid: string, readers: readonly string[]): Promise<boolean> {
     return this.#run(async () => {
       const view = await this.api.setAssignment(this.projectId, studyUid, { readers });
+      this.#learn(view);
       this.#setReaders(studyUid, view.readers);
     });
   }
@@ -65,6 +67,7 @@ export class Assignments {
   autoAssign(studyUid: string, readerCount: number): Promise<boolean> {
     return this.#run(async () => {
       const view = await this.api.setAssignment(this.projectId, studyUid, { readerCount });
+      this.#learn(view);
       this.#setReaders(studyUid, view.readers);
     });
   }
@@ -75,6 +78,12 @@ export class Assignments {
       const assignments = await this.api.balanceAssignments(this.projectId, readersPerStudy);
       for (const { studyInstanceUid, readers } of assignments) this.#setReaders(studyInstanceUid, readers);
     });
+  }
+
+  /** Names and candidates of a session view (kept when the view has none). */
+  #learn(view: ReadingSessionView): void {
+    this.#people = { ...this.#people, ...view.people };
+    if (view.candidates) this.#candidates = view.candidates;
   }
 
   #setReaders(studyUid: string, readers: readonly string[]): void {

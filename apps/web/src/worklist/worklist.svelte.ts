@@ -100,7 +100,7 @@ export class Worklist {
       const project = this.#projects.find((p) => p.id === projectId);
       if (project && managesSessions(project)) {
         const assignments = this.#assignments?.projectId === projectId ? this.#assignments : new Assignments(this.api, projectId);
-        await assignments.load(uids);
+        await assignments.load(sessions, uids);
         if (this.#projectId === projectId) this.#assignments = assignments;
       }
     } catch (error) {
