@@ -33,6 +33,8 @@ interface CheckedState {
   readonly attributeHolders: Holders | null;
   /** The output of `AnnotationSchema` for that state. Shared between states: never mutate. */
   readonly output: Readonly<Record<string, unknown>>;
+  /** The keys of `output` the whole-object checks read when they passed on it (see `WholeCheckReads`). */
+  readonly wholeReads: WholeCheckReads;
 }
 
 interface ItemId {
@@ -130,6 +132,26 @@ export class AnnotationCheckMemo {
   private readonly states = new WeakMap<Y.Map<unknown>, CheckedState>();
 
   /**
+   * The last primitive input each per-key schema accepted, and its output: a writer sets the same
+   * `updatedBy` on every edit. Zod's schemas of primitives are pure, so an input equal to the
+   * last one (`Object.is`) has the same output. Objects (geometry) are parsed every time.
+   */
+  private readonly lastPrimitive = new WeakMap<z.ZodType, { readonly input: unknown; readonly output: unknown }>();
+
+  /** `entry.safeParse(input)`'s output, or FAILED. */
+  private parseKey(entry: z.ZodType, input: unknown): unknown {
+    const primitive = input === null || (typeof input !== 'object' && typeof input !== 'function');
+    if (primitive) {
+      const last = this.lastPrimitive.get(entry);
+      if (last !== undefined && Object.is(last.input, input)) return last.output;
+    }
+    const parsed = entry.safeParse(input);
+    if (!parsed.success) return FAILED;
+    if (primitive) this.lastPrimitive.set(entry, { input, output: parsed.data });
+    return parsed.data;
+  }
+
+  /**
    * The parse output of `map`'s state after an update that changed `keys` of it, when a
    * remembered state of `map` is its state now, the changed keys and whole checks pass and the
    * label is in the taxonomy of `rules`; else null (then check in full and `remember`). On
@@ -165,17 +187,24 @@ export class AnnotationCheckMemo {
         input = held?.value;
         present = held !== null;
       }
-      const parsed = entry.safeParse(input);
-      if (!parsed.success) return null;
+      const parsed = this.parseKey(entry, input);
+      if (parsed === FAILED) return null;
       // As a strict object does: an undefined output is kept only for a key the input has.
-      if (parsed.data !== undefined || present) output[key] = parsed.data;
+      if (parsed !== undefined || present) output[key] = parsed;
       else delete output[key];
     }
-    if (!schema.whole.safeParse(output).success) return null;
+    // The whole-object checks passed on the remembered output; when no changed key is one they
+    // read, they read the same values now and pass again (they are pure), so they need not run.
+    let wholeReads = state.wholeReads;
+    if (wholeReads.readsAny(keys)) {
+      const ran = WholeCheckReads.run(schema.whole, output);
+      if (ran === null) return null;
+      wholeReads = ran;
+    }
     if (rules.labels !== undefined && !(rules.labels instanceof Set ? rules.labels : new Set(rules.labels)).has(output[ANNOTATION_KEY.label])) {
       return null;
     }
-    this.states.set(map, { holders: Holders.after(map, view, keys), attributes: state.attributes, attributeHolders, output });
+    this.states.set(map, { holders: Holders.after(map, view, keys), attributes: state.attributes, attributeHolders, output, wholeReads });
     return output as Annotation;
   }
 
@@ -184,13 +213,97 @@ export class AnnotationCheckMemo {
    * `output` (from `checkAnnotation` on that state, with no violations). Needs `view.itemOf`.
    */
   remember(map: Y.Map<unknown>, view: HeldValueView, keys: ReadonlySet<string>, output: Annotation): void {
-    if (!decomposition() || !hasItems(view)) return;
+    const schema = decomposition();
+    if (!schema || !hasItems(view)) return;
+    // Which keys the whole checks read on this output (they pass on it: it is `AnnotationSchema`'s output).
+    const wholeReads = WholeCheckReads.run(schema.whole, output);
+    if (wholeReads === null) return;
     const holder = view.itemOf(map, ANNOTATION_KEY.attributes);
     const attributes = holder?.value instanceof Y.Map ? (holder.value as Y.Map<unknown>) : null;
     // A nested map the room does not hold yet cannot be remembered (its items are unknown).
     if (attributes && attributes._item?.parentSub !== ANNOTATION_KEY.attributes) return;
     const attributeHolders = attributes ? Holders.after(attributes, view) : null;
-    this.states.set(map, { holders: Holders.after(map, view, keys), attributes, attributeHolders, output });
+    this.states.set(map, { holders: Holders.after(map, view, keys), attributes, attributeHolders, output, wholeReads });
+  }
+}
+
+/** `parseKey`'s answer for an input its schema refuses. */
+const FAILED: unique symbol = Symbol('failed');
+
+/**
+ * The keys of an annotation's parse output that the schema's whole-object checks read when they
+ * ran on it and passed. The checks are pure functions of what they read: on an output that
+ * differs only in keys they did not read, they read the same values, take the same path and
+ * pass again. Reads are recorded through a proxy: `get`, `has` and property descriptors record
+ * their key; listing the keys (or anything else the proxy does not record) counts as reading
+ * every key, and then the checks run for every change.
+ */
+class WholeCheckReads {
+  private constructor(
+    private readonly keys: Set<string>,
+    private all: boolean,
+  ) {}
+
+  /** Runs `whole` on `output`, recording what it reads; null when the checks fail. */
+  static run(whole: z.ZodType, output: Readonly<Record<string, unknown>>): WholeCheckReads | null {
+    const reads = new WholeCheckReads(new Set(), false);
+    const tracked = new Proxy(output, new ReadRecorder(reads));
+    return whole.safeParse(tracked).success ? reads : null;
+  }
+
+  /** Whether any of `keys` is one the checks read. */
+  readsAny(keys: ReadonlySet<string>): boolean {
+    if (this.all) return true;
+    for (const key of keys) if (this.keys.has(key)) return true;
+    return false;
+  }
+
+  record(key: string | symbol): void {
+    if (typeof key === 'string') this.keys.add(key);
+    else this.all = true;
+  }
+
+  readAll(): void {
+    this.all = true;
+  }
+}
+
+/** Proxy handler of `WholeCheckReads.run`: a read-only view of the output that notes each read. */
+class ReadRecorder implements ProxyHandler<Record<string, unknown>> {
+  constructor(private readonly reads: WholeCheckReads) {}
+  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
+    this.reads.record(key);
+    return Reflect.get(target, key, receiver);
+  }
+  has(target: Record<string, unknown>, key: string | symbol): boolean {
+    this.reads.record(key);
+    return Reflect.has(target, key);
+  }
+  getOwnPropertyDescriptor(target: Record<string, unknown>, key: string | symbol): PropertyDescriptor | undefined {
+    this.reads.record(key);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
+  ownKeys(target: Record<string, unknown>): ArrayLike<string | symbol> {
+    this.reads.readAll();
+    return Reflect.ownKeys(target);
+  }
+  getPrototypeOf(target: Record<string, unknown>): object | null {
+    this.reads.readAll();
+    return Reflect.getPrototypeOf(target);
+  }
+  // The checks only read: a write through the proxy is refused (throws in strict code) rather
+  // than changing the output, which remembered states share.
+  set(): boolean {
+    this.reads.readAll();
+    return false;
+  }
+  defineProperty(): boolean {
+    this.reads.readAll();
+    return false;
+  }
+  deleteProperty(): boolean {
+    this.reads.readAll();
+    return false;
   }
 }
 
@@ -266,19 +379,33 @@ export function checkAnnotationAfter(
   keys: ReadonlySet<string>,
   rules: AnnotationRules,
   memo?: AnnotationCheckMemo,
-): { problems: Violation[]; violations: Violation[]; annotation: Annotation | null } {
+): CheckedAfter {
   const entry = after.getMap(ROOT.annotations).get(id);
   // The memo keys on the room's own map: only a preview reads the room's maps (a staged copy has its own).
   const room = memo && after.itemOf && !keys.has(CREATED) ? before.getMap(ROOT.annotations).get(id) : undefined;
   const known = room instanceof Y.Map && room === entry ? memo!.afterUpdate(room as Y.Map<unknown>, after, keys, rules) : null;
-  if (known) return { problems: [], violations: [], annotation: known };
+  if (known) return { problems: NONE, violations: NONE, annotation: known, parsed: known };
   const plain = plainAnnotation(id, entry, after);
-  if (plain.problems.length > 0) return { problems: plain.problems, violations: [], annotation: null };
+  if (plain.problems.length > 0) return { problems: plain.problems, violations: NONE, annotation: null, parsed: null };
   const checked = checkAnnotation(plain.value, rules);
   if (room instanceof Y.Map && room === entry && checked.annotation && checked.violations.length === 0) {
     memo!.remember(room as Y.Map<unknown>, after, keys, checked.annotation);
   }
-  return { problems: [], violations: checked.violations, annotation: checked.annotation };
+  return { problems: NONE, violations: checked.violations, annotation: checked.annotation, parsed: checked.parsed };
 }
+
+/** What `checkAnnotationAfter` found. */
+export interface CheckedAfter {
+  /** Structural problems (`plainAnnotation`); when any, nothing was parsed. */
+  readonly problems: readonly Violation[];
+  /** Schema and taxonomy violations, paths relative to the annotation. */
+  readonly violations: readonly Violation[];
+  /** The parsed annotation when it has no problems and no violations. */
+  readonly annotation: Annotation | null;
+  /** The schema's output, whether or not the label is in the taxonomy (null: no parse, or it failed). */
+  readonly parsed: Annotation | null;
+}
+
+const NONE: readonly Violation[] = Object.freeze([]);
 
 const CREATED = '*created';

@@ -3,6 +3,7 @@ import type { Annotation } from './annotation-schema';
 import { RejectionSchema, rejectionKey, VoteSchema, voteKey } from './consensus-schema';
 import { ANNOTATION_KEY, ROOT, SCHEMA_VERSION } from './layout';
 import { type AnnotationCheckMemo, checkAnnotationAfter, type HeldValueView } from './annotation-check-memo';
+import type { AnnotationRules } from './validate';
 import type { MapEntriesView } from './read';
 import { CommentSchema, ImageStateSchema } from './study-state-schema';
 import type { Action } from './permissions';
@@ -36,6 +37,13 @@ export interface UpdateReview {
   readonly violations: Violation[];
   /** Annotations the update created or changed, with the keys that changed. */
   readonly touched: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The annotations the update created (`*created` in `touched`) that pass `AnnotationSchema`
+   * with the id of their key — whether or not their label is in the taxonomy — as
+   * `readAnnotation` reads them from the document after the update; in `touched` order. Lets a
+   * caller check them further without parsing them again.
+   */
+  readonly created: ReadonlyMap<string, Annotation>;
 }
 
 /**
@@ -70,6 +78,11 @@ const IMMUTABLE_KEYS: readonly string[] = [
 ];
 
 const KNOWN_ROOTS = new Set<string>(Object.values(ROOT));
+/** The key `touched` records for an annotation entry the update sets (created, or a plain value written there). */
+const CREATED = '*created';
+const CREATED_ONLY: readonly string[] = [CREATED];
+const ATTRIBUTES_ONLY: readonly string[] = [ANNOTATION_KEY.attributes];
+const NO_RULES: AnnotationRules = Object.freeze({});
 
 const v = (code: Violation['code'], path: Violation['path'], message: string): Violation => ({ code, path, message });
 
@@ -93,75 +106,106 @@ export function validateUpdate(
   actor: UpdateActor,
   options: { readonly memo?: AnnotationCheckMemo } = {},
 ): UpdateReview {
-  const violations: Violation[] = [];
-  const touched = new Map<string, Set<string>>();
-  const rootNames = new Map<Y.AbstractType<any>, string>(); // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const [name, type] of after.share) rootNames.set(type, name);
-  const annotationsRoot = after.share.get(ROOT.annotations);
-  const labelRules = actor.labels ? { labels: actor.labels } : {};
-  const isNew = (item: Y.Item | null) => item !== null && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+  return new UpdateReviewer(before, after, transaction, actor, options.memo).review();
+}
 
-  for (const [type, keys] of transaction.changed) {
-    const root = rootName(type, rootNames);
-    if (root === null || !KNOWN_ROOTS.has(root)) {
-      violations.push(v('wrong-type', [root ?? '?'], `writes outside the study document's roots are not allowed (${root ?? 'unknown'})`));
-      continue;
-    }
-    const stringKeys = [...keys].filter((k): k is string => k !== null);
-    if (stringKeys.length !== keys.size) {
-      violations.push(v('wrong-type', [root], 'sequence content is not part of the study document'));
-      continue;
-    }
-    if (type.parent === null) {
-      // A root map: entries added, replaced or removed.
-      for (const key of stringKeys) {
-        if (root === ROOT.annotations) reviewAnnotationEntry(key);
-        else if (root === ROOT.imageStates) reviewImageState(key);
-        else if (root === ROOT.comments) reviewComment(key);
-        else if (root === ROOT.rejections) reviewRejection(key);
-        else if (root === ROOT.votes) reviewVote(key);
-        else reviewMeta(key);
+/**
+ * One run of `validateUpdate`. A class, not closures in the function: this runs for every
+ * incoming update, and under tsx (esbuild's `keepNames`) every named inner function costs a
+ * `name` definition each time it is made (~2 µs each); methods cost nothing per call.
+ */
+class UpdateReviewer {
+  private readonly violations: Violation[] = [];
+  private readonly touched = new Map<string, Set<string>>();
+  private readonly created = new Map<string, Annotation>();
+  private readonly annotationsRoot: Y.AbstractType<any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  private readonly labelRules: AnnotationRules;
+
+  constructor(
+    private readonly before: Y.Doc,
+    private readonly after: DocumentAfter,
+    private readonly transaction: UpdateChanges,
+    private readonly actor: UpdateActor,
+    private readonly memo: AnnotationCheckMemo | undefined,
+  ) {
+    this.annotationsRoot = after.share.get(ROOT.annotations);
+    this.labelRules = actor.labels ? { labels: actor.labels } : NO_RULES;
+  }
+
+  review(): UpdateReview {
+    const { violations, annotationsRoot } = this;
+    for (const [type, keys] of this.transaction.changed) {
+      const root = rootName(type, this.after.share);
+      if (root === null || !KNOWN_ROOTS.has(root)) {
+        violations.push(v('wrong-type', [root ?? '?'], `writes outside the study document's roots are not allowed (${root ?? 'unknown'})`));
+        continue;
       }
-    } else if (type.parent === annotationsRoot && type._item?.parentSub) {
-      addTouched(type._item.parentSub, stringKeys);
-    } else if (type.parent?.parent === annotationsRoot && type._item?.parentSub === ANNOTATION_KEY.attributes) {
-      const id = (type.parent as Y.AbstractType<unknown>)._item?.parentSub;
-      if (id) addTouched(id, [ANNOTATION_KEY.attributes]);
-    } else {
-      violations.push(v('wrong-type', [root], 'nested Yjs types are only allowed as an annotation and its attributes'));
+      if (keys.has(null)) {
+        violations.push(v('wrong-type', [root], 'sequence content is not part of the study document'));
+        continue;
+      }
+      const stringKeys = keys as ReadonlySet<string>;
+      if (type.parent === null) {
+        // A root map: entries added, replaced or removed.
+        for (const key of stringKeys) {
+          if (root === ROOT.annotations) this.reviewAnnotationEntry(key);
+          else if (root === ROOT.imageStates) this.reviewImageState(key);
+          else if (root === ROOT.comments) this.reviewComment(key);
+          else if (root === ROOT.rejections) this.reviewRejection(key);
+          else if (root === ROOT.votes) this.reviewVote(key);
+          else this.reviewMeta(key);
+        }
+      } else if (type.parent === annotationsRoot && type._item?.parentSub) {
+        this.addTouched(type._item.parentSub, stringKeys);
+      } else if (type.parent?.parent === annotationsRoot && type._item?.parentSub === ANNOTATION_KEY.attributes) {
+        const id = (type.parent as Y.AbstractType<unknown>)._item?.parentSub;
+        if (id) this.addTouched(id, ATTRIBUTES_ONLY);
+      } else {
+        violations.push(v('wrong-type', [root], 'nested Yjs types are only allowed as an annotation and its attributes'));
+      }
     }
+    for (const [id, keys] of this.touched) this.reviewAnnotation(id, keys);
+    return { violations, touched: this.touched, created: this.created };
   }
-  for (const [id, keys] of touched) reviewAnnotation(id, keys);
-  return { violations, touched };
 
-  function addTouched(id: string, keys: readonly string[]) {
-    const set = touched.get(id) ?? new Set<string>();
+  private isNew(item: Y.Item | null): boolean {
+    return item !== null && item.id.clock >= (this.transaction.beforeState.get(item.id.client) ?? 0);
+  }
+
+  private addTouched(id: string, keys: Iterable<string>): void {
+    let set = this.touched.get(id);
+    if (!set) this.touched.set(id, (set = new Set<string>()));
     for (const k of keys) set.add(k);
-    touched.set(id, set);
   }
 
-  function reviewAnnotationEntry(id: string) {
-    const had = before.getMap(ROOT.annotations).get(id);
-    const now = after.getMap(ROOT.annotations).get(id);
+  private reviewAnnotationEntry(id: string): void {
+    const had = this.before.getMap(ROOT.annotations).get(id);
+    const now = this.after.getMap(ROOT.annotations).get(id);
     if (had !== undefined && now === undefined) {
-      violations.push(v('invalid-value', [ROOT.annotations, id], 'annotations are never removed; set deleted instead'));
-    } else if (had !== undefined && now instanceof Y.Map && isNew(now._item)) {
-      violations.push(v('invalid-value', [ROOT.annotations, id], 'an existing annotation cannot be replaced'));
+      this.violations.push(v('invalid-value', [ROOT.annotations, id], 'annotations are never removed; set deleted instead'));
+    } else if (had !== undefined && now instanceof Y.Map && this.isNew(now._item)) {
+      this.violations.push(v('invalid-value', [ROOT.annotations, id], 'an existing annotation cannot be replaced'));
     } else if (now !== undefined) {
-      addTouched(id, ['*created']);
+      this.addTouched(id, CREATED_ONLY);
     }
   }
 
-  function reviewAnnotation(id: string, keys: ReadonlySet<string>) {
+  private reviewAnnotation(id: string, keys: ReadonlySet<string>): void {
+    const { violations, actor } = this;
     const path = [ROOT.annotations, id];
-    const checked = checkAnnotationAfter(before, after, id, keys, labelRules, options.memo);
-    violations.push(...checked.problems);
-    if (checked.problems.length > 0) return;
-    violations.push(...checked.violations.map((p) => ({ ...p, path: [...path, ...p.path] })));
+    const checked = checkAnnotationAfter(this.before, this.after, id, keys, this.labelRules, this.memo);
+    const created = keys.has(CREATED);
+    // What the reference check needs of a created annotation: its schema output with the id of
+    // its key (whether or not the label is in the taxonomy), as `readAnnotation` would read it.
+    if (created && checked.parsed !== null && checked.parsed.id === id) this.created.set(id, checked.parsed);
+    if (checked.problems.length > 0) {
+      for (const p of checked.problems) violations.push(p);
+      return;
+    }
+    for (const p of checked.violations) violations.push({ ...p, path: [...path, ...p.path] });
     const now = checked.annotation;
     if (!now) return;
     if (now.id !== id) violations.push(v('key-mismatch', [...path, 'id'], 'the id must equal the key'));
-    const created = keys.has('*created');
     const consensusKeys = created
       ? now.sources !== undefined || now.origin !== undefined
       : keys.has(ANNOTATION_KEY.sources) || keys.has(ANNOTATION_KEY.origin);
@@ -175,125 +219,128 @@ export function validateUpdate(
       }
     } else {
       // The previous state is read key by key from the room's document: only what the rules need.
-      const was = before.getMap(ROOT.annotations).get(id);
-      const prev = (key: string): unknown => (was instanceof Y.Map ? (was as Y.Map<unknown>).get(key) : undefined);
+      const was = this.before.getMap(ROOT.annotations).get(id);
+      const prev = was instanceof Y.Map ? (was as Y.Map<unknown>) : null;
       for (const key of IMMUTABLE_KEYS) {
-        if (keys.has(key) && JSON.stringify(prev(key)) !== JSON.stringify((now as Record<string, unknown>)[key])) {
+        if (keys.has(key) && JSON.stringify(prev?.get(key)) !== JSON.stringify((now as Record<string, unknown>)[key])) {
           violations.push(v('invalid-value', [...path, key], `${key} cannot change`));
         }
       }
-      const own = prev(ANNOTATION_KEY.author) === actor.userId;
+      const own = prev?.get(ANNOTATION_KEY.author) === actor.userId;
       const action: Action = own ? 'edit-own-annotation' : 'edit-others-annotation';
       if (!actor.can(action)) {
         violations.push(v('invalid-value', path, own ? 'your role may not edit annotations' : "you may not edit another reader's annotation"));
       }
-      if (keys.has(ANNOTATION_KEY.deleted) && now.deleted && prev(ANNOTATION_KEY.deleted) !== true && now.deletedBy !== actor.userId) {
+      if (keys.has(ANNOTATION_KEY.deleted) && now.deleted && prev?.get(ANNOTATION_KEY.deleted) !== true && now.deletedBy !== actor.userId) {
         violations.push(v('invalid-value', [...path, 'deletedBy'], 'deletedBy must be you'));
       }
     }
     if (keys.has(ANNOTATION_KEY.updatedBy) && now.updatedBy !== actor.userId) {
       violations.push(v('invalid-value', [...path, 'updatedBy'], 'updatedBy must be you'));
     }
-    if (created || keys.has(ANNOTATION_KEY.geometry)) checkBounds(now, path);
+    if (created || keys.has(ANNOTATION_KEY.geometry)) this.checkBounds(now, path);
   }
 
-  function checkBounds(a: Annotation, path: (string | number)[]) {
+  private checkBounds(a: Annotation, path: (string | number)[]): void {
     const ref = a.kind === 'box2d' ? { studyInstanceUid: a.studyInstanceUid, seriesInstanceUid: a.seriesInstanceUid, sopInstanceUid: a.sopInstanceUid } : { studyInstanceUid: a.studyInstanceUid, seriesInstanceUid: a.seriesInstanceUid };
-    const size = actor.imageSize?.(ref) ?? null;
+    const size = this.actor.imageSize?.(ref) ?? null;
     if (!size) return;
     const g = a.geometry;
     if (g.x < 0 || g.y < 0 || g.x + g.width > size.columns || g.y + g.height > size.rows) {
-      violations.push(v('invalid-value', [...path, 'geometry'], `the box lies outside the ${size.columns}×${size.rows} image`));
+      this.violations.push(v('invalid-value', [...path, 'geometry'], `the box lies outside the ${size.columns}×${size.rows} image`));
     }
     if (a.kind === 'box3d' && size.slices !== undefined && a.geometry.lastSliceIndex >= size.slices) {
-      violations.push(v('invalid-value', [...path, 'geometry'], `the slice range exceeds the series' ${size.slices} slices`));
+      this.violations.push(v('invalid-value', [...path, 'geometry'], `the slice range exceeds the series' ${size.slices} slices`));
     }
   }
 
-  function reviewImageState(key: string) {
+  private reviewImageState(key: string): void {
     const path = [ROOT.imageStates, key];
-    if (!actor.can('set-image-status')) {
-      violations.push(v('invalid-value', path, 'your role may not set image status'));
+    if (!this.actor.can('set-image-status')) {
+      this.violations.push(v('invalid-value', path, 'your role may not set image status'));
       return;
     }
-    const now = after.getMap(ROOT.imageStates).get(key);
+    const now = this.after.getMap(ROOT.imageStates).get(key);
     if (now === undefined) return; // cleared
     const parsed = ImageStateSchema.safeParse(now);
-    if (!parsed.success) violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid image state'));
-    else if (parsed.data.setBy !== actor.userId) violations.push(v('invalid-value', [...path, 'setBy'], 'setBy must be you'));
+    if (!parsed.success) this.violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid image state'));
+    else if (parsed.data.setBy !== this.actor.userId) this.violations.push(v('invalid-value', [...path, 'setBy'], 'setBy must be you'));
   }
 
-  function reviewComment(id: string) {
+  private reviewComment(id: string): void {
     const path = [ROOT.comments, id];
-    if (!actor.can('comment')) {
-      violations.push(v('invalid-value', path, 'your role may not comment'));
+    if (!this.actor.can('comment')) {
+      this.violations.push(v('invalid-value', path, 'your role may not comment'));
       return;
     }
-    const had = before.getMap(ROOT.comments).get(id);
-    const now = after.getMap(ROOT.comments).get(id);
+    const had = this.before.getMap(ROOT.comments).get(id);
+    const now = this.after.getMap(ROOT.comments).get(id);
     const parsed = CommentSchema.safeParse(now);
     if (!parsed.success) {
-      violations.push(v('invalid-value', path, now === undefined ? 'comments are never removed; set deleted instead' : (parsed.error.issues[0]?.message ?? 'invalid comment')));
+      this.violations.push(v('invalid-value', path, now === undefined ? 'comments are never removed; set deleted instead' : (parsed.error.issues[0]?.message ?? 'invalid comment')));
       return;
     }
     if (had === undefined) {
-      if (parsed.data.author !== actor.userId) violations.push(v('invalid-value', [...path, 'author'], 'author must be you'));
+      if (parsed.data.author !== this.actor.userId) this.violations.push(v('invalid-value', [...path, 'author'], 'author must be you'));
       return;
     }
     const prev = CommentSchema.safeParse(had);
     const sameText = prev.success && prev.data.text === parsed.data.text && prev.data.author === parsed.data.author;
-    const ownDelete = prev.success && prev.data.author === actor.userId && parsed.data.deletedBy === actor.userId;
-    if (!sameText || !(ownDelete || actor.can('edit-others-annotation'))) {
-      violations.push(v('invalid-value', path, 'a comment can only be deleted, by its author or an adjudicator'));
+    const ownDelete = prev.success && prev.data.author === this.actor.userId && parsed.data.deletedBy === this.actor.userId;
+    if (!sameText || !(ownDelete || this.actor.can('edit-others-annotation'))) {
+      this.violations.push(v('invalid-value', path, 'a comment can only be deleted, by its author or an adjudicator'));
     }
   }
 
-  function reviewRejection(key: string) {
+  private reviewRejection(key: string): void {
     const path = [ROOT.rejections, key];
-    if (!actor.can('adjudicate')) {
-      violations.push(v('invalid-value', path, 'your role may not reject reader annotations'));
+    if (!this.actor.can('adjudicate')) {
+      this.violations.push(v('invalid-value', path, 'your role may not reject reader annotations'));
       return;
     }
-    const now = after.getMap(ROOT.rejections).get(key);
+    const now = this.after.getMap(ROOT.rejections).get(key);
     if (now === undefined) return; // withdrawn
     const parsed = RejectionSchema.safeParse(now);
-    if (!parsed.success) violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid rejection'));
-    else if (rejectionKey(parsed.data) !== key) violations.push(v('key-mismatch', path, 'the key must be <readerId>:<annotationId>'));
-    else if (parsed.data.by !== actor.userId) violations.push(v('invalid-value', [...path, 'by'], 'by must be you'));
+    if (!parsed.success) this.violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid rejection'));
+    else if (rejectionKey(parsed.data) !== key) this.violations.push(v('key-mismatch', path, 'the key must be <readerId>:<annotationId>'));
+    else if (parsed.data.by !== this.actor.userId) this.violations.push(v('invalid-value', [...path, 'by'], 'by must be you'));
   }
 
-  function reviewVote(key: string) {
+  private reviewVote(key: string): void {
     const path = [ROOT.votes, key];
-    if (!actor.can('comment')) {
-      violations.push(v('invalid-value', path, 'your role may not vote'));
+    if (!this.actor.can('comment')) {
+      this.violations.push(v('invalid-value', path, 'your role may not vote'));
       return;
     }
-    const now = after.getMap(ROOT.votes).get(key);
+    const now = this.after.getMap(ROOT.votes).get(key);
     if (now === undefined) {
-      const had = VoteSchema.safeParse(before.getMap(ROOT.votes).get(key));
-      if (!had.success || had.data.userId !== actor.userId) violations.push(v('invalid-value', path, 'only your own vote can be removed'));
+      const had = VoteSchema.safeParse(this.before.getMap(ROOT.votes).get(key));
+      if (!had.success || had.data.userId !== this.actor.userId) this.violations.push(v('invalid-value', path, 'only your own vote can be removed'));
       return;
     }
     const parsed = VoteSchema.safeParse(now);
-    if (!parsed.success) violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid vote'));
-    else if (voteKey(parsed.data) !== key) violations.push(v('key-mismatch', path, 'the key must be <annotationId>:<userId>'));
-    else if (parsed.data.userId !== actor.userId) violations.push(v('invalid-value', [...path, 'userId'], 'a vote must be your own'));
-    else if (!after.getMap(ROOT.annotations).has(parsed.data.annotationId)) {
-      violations.push(v('dangling-reference', [...path, 'annotationId'], 'the annotation voted on does not exist'));
+    if (!parsed.success) this.violations.push(v('invalid-value', path, parsed.error.issues[0]?.message ?? 'invalid vote'));
+    else if (voteKey(parsed.data) !== key) this.violations.push(v('key-mismatch', path, 'the key must be <annotationId>:<userId>'));
+    else if (parsed.data.userId !== this.actor.userId) this.violations.push(v('invalid-value', [...path, 'userId'], 'a vote must be your own'));
+    else if (!this.after.getMap(ROOT.annotations).has(parsed.data.annotationId)) {
+      this.violations.push(v('dangling-reference', [...path, 'annotationId'], 'the annotation voted on does not exist'));
     }
   }
 
-  function reviewMeta(key: string) {
-    const had = before.getMap(ROOT.meta).get(key);
-    const now = after.getMap(ROOT.meta).get(key);
+  private reviewMeta(key: string): void {
+    const had = this.before.getMap(ROOT.meta).get(key);
+    const now = this.after.getMap(ROOT.meta).get(key);
     if (key !== 'schemaVersion' || now !== SCHEMA_VERSION || (had !== undefined && had !== now)) {
-      violations.push(v('schema-version', [ROOT.meta, key], 'meta holds only schemaVersion, set once'));
+      this.violations.push(v('schema-version', [ROOT.meta, key], 'meta holds only schemaVersion, set once'));
     }
   }
 }
 
-function rootName(type: Y.AbstractType<any>, rootNames: Map<Y.AbstractType<any>, string>): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The name of the root type `type` lies in, or null (a type of no root of `share`). */
+function rootName(type: Y.AbstractType<any>, share: ReadonlyMap<string, Y.AbstractType<any>>): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
   let t: Y.AbstractType<any> = type; // eslint-disable-line @typescript-eslint/no-explicit-any
   while (t.parent !== null) t = t.parent;
-  return rootNames.get(t) ?? null;
+  // A handful of roots: a scan allocates nothing (a reverse map would be built per update).
+  for (const [name, root] of share) if (root === t) return name;
+  return null;
 }

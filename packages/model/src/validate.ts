@@ -43,12 +43,18 @@ export function validateAnnotation(annotation: unknown, rules: AnnotationRules =
   return checkAnnotation(annotation, rules).violations;
 }
 
-/** Like `validateAnnotation`, also returning the parsed annotation when it is valid (one parse). */
-export function checkAnnotation(annotation: unknown, rules: AnnotationRules = {}): { violations: Violation[]; annotation: Annotation | null } {
+/**
+ * Like `validateAnnotation`, also returning the parsed annotation when it is valid (one parse),
+ * and `parsed`, the schema's output whether or not the label is in the taxonomy.
+ */
+export function checkAnnotation(
+  annotation: unknown,
+  rules: AnnotationRules = {},
+): { violations: Violation[]; annotation: Annotation | null; parsed: Annotation | null } {
   const parsed = AnnotationSchema.safeParse(annotation);
-  if (!parsed.success) return { violations: fromZod([], annotation, parsed.error), annotation: null };
+  if (!parsed.success) return { violations: fromZod([], annotation, parsed.error), annotation: null, parsed: null };
   const violations = checkTaxonomy(parsed.data, rules, []);
-  return { violations, annotation: violations.length === 0 ? parsed.data : null };
+  return { violations, annotation: violations.length === 0 ? parsed.data : null, parsed: parsed.data };
 }
 
 function checkTaxonomy(annotation: Annotation, rules: AnnotationRules, base: (string | number)[]): Violation[] {

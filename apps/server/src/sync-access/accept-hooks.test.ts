@@ -148,6 +148,8 @@ describe('the sync accept step', () => {
       [{ author: 'alice' }, /author and createdBy must be you/],
       [{ studyInstanceUid: '9.9.9' }, /must belong to this room's study/],
       [{ sopInstanceUid: '1.2.3.4.99' }, /not part of this study/],
+      // A creation refused by validateUpdate still gets its references checked (the same message as ever).
+      [{ label: 'unicorn', studyInstanceUid: '9.9.9' }, /^2 problems: .*not in the project taxonomy.*must belong to this room's study$/],
     ];
     for (const [over, message] of attempts) {
       const doc = new Y.Doc();

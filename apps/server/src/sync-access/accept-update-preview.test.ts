@@ -235,6 +235,9 @@ describe('the accept step with previews', () => {
       (_, box) => box.delete('label'), // a required key removed
       (_, box) => box.set('kind', 'box3d'), // the discriminator
       (_, box) => box.set('updatedBy', 'someone else'), // valid for the schema, refused by a rule
+      (_, box) => box.set('updatedBy', ''), // an invalid value of a key the memo has seen valid values of
+      (_, box) => box.set('updatedAt', -1), // the same for a number
+      (_, box) => box.set('origin', 'taken'), // origin needs sources: a whole check reading a changed key
     ];
     for (const change of refused) {
       expect(edit(change)).toEqual({ accepted: false, previewed: true });

@@ -91,21 +91,28 @@ export function createAcceptUpdate(deps: AcceptUpdateDeps): (proposal: UpdatePro
     if (refusal) return refusal;
     const actor = new RoleActor(userId, access.role, deps.images, labels);
     let review = staged ? validateUpdate(p.doc, staged.doc, staged.transaction, actor) : validateUpdate(p.doc, preview!.after, preview!, actor, { memo });
-    if (!staged && [...review.touched.values()].some((keys) => keys.has('*created'))) {
-      // Only a plain value written over an annotation's key gets here (refused either way); the
-      // reference check reads created annotations from a document, so stage it after all.
+    if (!staged && createsAnnotation(review.touched)) {
+      // Only a plain value written over an annotation's key gets here (refused either way); a
+      // creation is reviewed on the staging copy, as it always was, so stage it after all.
       staged = p.stage();
       review = validateUpdate(p.doc, staged.doc, staged.transaction, actor);
     }
-    // The reference check looks at created annotations only, which a previewed update has none of.
-    const violations = [
-      ...review.violations,
-      ...(staged ? checkReferences(staged.doc, review.touched, access.studyUid, images, () => deps.images.noteMiss(access.studyUid)) : []),
-    ];
+    // The reference check looks at the created annotations validateUpdate parsed (a previewed update creates none).
+    let violations = review.violations;
+    if (review.created.size > 0) {
+      const references = checkReferences(review.created, access.studyUid, images, () => deps.images.noteMiss(access.studyUid));
+      if (references.length > 0) violations = [...violations, ...references];
+    }
     if (violations.length > 0) return refuse('invalid_update', summarizeViolations(violations));
     for (const client of writers) deps.clientIds.bind(p.room, client, userId);
     return ACCEPT;
   };
+}
+
+/** Whether `touched` (`UpdateReview.touched`) holds an annotation entry the update sets. */
+function createsAnnotation(touched: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  for (const keys of touched.values()) if (keys.has('*created')) return true;
+  return false;
 }
 
 /** A refusal when another user owns one of the client ids `writers`, else null. */

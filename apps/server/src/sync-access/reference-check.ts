@@ -1,41 +1,45 @@
-import { ANNOTATION_KEY, ROOT, readAnnotation, type Violation } from '@readingroom/model';
-import type * as Y from 'yjs';
+import { type Annotation, ANNOTATION_KEY, ROOT, type Violation } from '@readingroom/model';
 import type { StudyImages } from './image-index';
 
 /**
  * Checks what `validateUpdate` cannot know: every annotation an update creates belongs to the
  * room's study and, when the local catalog holds that study, points at a series (and, for a
- * box2d, an instance of that series) that exists. `onMiss` is told about unknown references so
- * the catalog view can be refreshed.
+ * box2d, an instance of that series) that exists. `created` is `UpdateReview.created`: the
+ * created annotations `validateUpdate` parsed (invalid ones it reports itself), so none is
+ * parsed again here. `onMiss` is told about unknown references so the catalog view can be
+ * refreshed.
  */
 export function checkReferences(
-  doc: Y.Doc,
-  touched: ReadonlyMap<string, ReadonlySet<string>>,
+  created: ReadonlyMap<string, Annotation>,
   studyUid: string,
   images: StudyImages | null,
   onMiss: () => void,
 ): Violation[] {
   const violations: Violation[] = [];
-  for (const [id, keys] of touched) {
-    if (!keys.has('*created')) continue;
-    const a = readAnnotation(doc, id);
-    if (!a) continue; // invalid: validateUpdate reports it
+  for (const [id, a] of created) {
     const path = [ROOT.annotations, id];
     if (a.studyInstanceUid !== studyUid) {
       violations.push({ code: 'invalid-value', path: [...path, ANNOTATION_KEY.studyInstanceUid], message: "the annotation must belong to this room's study" });
       continue;
     }
     if (!images) continue;
-    const inSeries = (sop: string) => images.instances.get(sop)?.seriesUid === a.seriesInstanceUid;
+    const series = a.seriesInstanceUid;
     const known =
-      images.series.has(a.seriesInstanceUid) &&
-      (a.kind === 'box2d' ? inSeries(a.sopInstanceUid) : inSeries(a.geometry.firstSopInstanceUid) && inSeries(a.geometry.lastSopInstanceUid));
+      images.series.has(series) &&
+      (a.kind === 'box2d'
+        ? inSeries(images, a.sopInstanceUid, series)
+        : inSeries(images, a.geometry.firstSopInstanceUid, series) && inSeries(images, a.geometry.lastSopInstanceUid, series));
     if (!known) {
       onMiss();
       violations.push({ code: 'dangling-reference', path, message: 'the annotation refers to an image that is not part of this study' });
     }
   }
   return violations;
+}
+
+/** Whether instance `sop` is known and of series `series` (module level: no closure per annotation). */
+function inSeries(images: StudyImages, sop: string, series: string): boolean {
+  return images.instances.get(sop)?.seriesUid === series;
 }
 
 /** A short, patient-data-free summary of violations for the refusal message. */
