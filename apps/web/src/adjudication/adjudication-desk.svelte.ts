@@ -1,7 +1,8 @@
 import { annotationsToBoxes, LiveAdjudication, type ClusterProposal, type Disagreement } from '@readingroom/agreement';
 import { readAnnotations, roomName, ROOT, type Annotation, type StudyDocument } from '@readingroom/model';
 import { personName, type ReadingSessionView } from '../lib/reading-session';
-import type { SessionCompanion, StudySession } from '../study/study-session.svelte';
+import type { SessionCompanion } from '../study/session-companion';
+import type { StudySession } from '../study/study-session.svelte';
 import { proposalOf } from './agreement-input';
 import { agreementStats, type AgreementStats } from './agreement-stats';
 import { indexOfPlace, placeOf, type OverlayBox, type OverlayPlace } from './overlay-boxes';

@@ -2,31 +2,33 @@ import { annotation as csAnnotation } from '@cornerstonejs/tools';
 import {
   can,
   roomName,
-  ROLES,
-  StudyDocument,
   type Annotation,
   type AttributesPatch,
   type ImageState,
   type ReviewLevel,
   type ReviewTarget,
   type Role,
+  type StudyDocument,
 } from '@readingroom/model';
-import { AnnotationBridge } from '../collab/annotation-bridge';
 import { AuthorColours } from '../collab/author-colours';
-import { sliceRangeOf, withSliceEnd } from '../collab/box3d-range';
-import { Presence, type Participant } from '../collab/presence.svelte';
-import { StudyAnnotations } from '../collab/study-annotations.svelte';
-import { StudyDiscussion } from '../collab/study-discussion.svelte';
-import { StudyReview } from '../collab/study-review.svelte';
-import { SyncConnection, type Rejection, type SaveState } from '../collab/sync-connection.svelte';
+import type { Participant } from '../collab/presence.svelte';
+import type { StudyDiscussion } from '../collab/study-discussion.svelte';
+import type { StudyReview } from '../collab/study-review.svelte';
+import type { Rejection, SaveState, SyncConnection } from '../collab/sync-connection.svelte';
 import type { ApiClient, Me, TaxonomyLabel } from '../lib/api-client';
 import { mayWriteMyRoom, myRoomAccess, readOnlyReason, type ReadingSessionView } from '../lib/reading-session';
 import type { RenderingMode } from '../viewer/rendering-mode';
 import { renderSeriesThumbnail } from '../viewer/series-thumbnail';
 import { StackViewer } from '../viewer/stack-viewer.svelte';
+import { AnnotationEditing } from './annotation-editing';
 import { ReadingFollower } from './reading-follower.svelte';
+import { roleIn } from './project-role';
 import { rejectionText } from './rejection-text';
 import { seriesFromQido, type SeriesInfo } from './series-catalog';
+import type { SessionCompanion } from './session-companion';
+import { StudyPresence } from './study-presence.svelte';
+import { ReviewActions } from './study-review-actions';
+import { StudyRoom } from './study-room';
 import type { DicomwebClient } from '../lib/dicomweb-client';
 
 export interface StudySessionOptions {
@@ -46,9 +48,6 @@ export interface Notice {
   readonly text: string;
 }
 
-/** Merge a drag (many writes) into one undo step. */
-const UNDO_CAPTURE_MS = 500;
-
 /**
  * Everything about one open study: who I am, the taxonomy, the series, the viewer, the live
  * document and its connection, presence and following. Components call these methods; only the
@@ -61,32 +60,48 @@ export class StudySession {
   #role = $state<Role | null>(null);
   #labels = $state.raw<TaxonomyLabel[]>([]);
   #series = $state.raw<SeriesInfo[]>([]);
-  #connection = $state.raw<SyncConnection | null>(null);
-  #study = $state.raw<StudyDocument | null>(null);
-  #presence = $state.raw<Presence | null>(null);
-  #annotations = $state.raw<StudyAnnotations | null>(null);
-  #review = $state.raw<StudyReview | null>(null);
-  #discussion = $state.raw<StudyDiscussion | null>(null);
+  /** The open sync room (connection, document, presence, ...); null while none is open. */
+  #open = $state.raw<StudyRoom | null>(null);
   #currentLabel = $state<string | null>(null);
   #selectedId = $state<string | null>(null);
   #notice = $state<Notice | null>(null);
-  #following = $state<number | null>(null);
   #failed = $state<string | null>(null);
   #hiddenLabels = $state(0);
   #room = $state<string | null>(null);
   #writable = $state(true);
   #companions: SessionCompanion[] = [];
   readonly reading: ReadingFollower;
-  #bridge: AnnotationBridge | null = null;
+  readonly #presence: StudyPresence;
+  readonly #editing: AnnotationEditing;
+  readonly #reviewActions: ReviewActions;
   #names = new Map<string, string>();
   #cleanup: Array<() => void> = [];
-  #followChain: Promise<void> = Promise.resolve();
-  /** My pointer over the viewport, CSS pixels of its element; null when it is elsewhere. */
-  #pointer: readonly [number, number] | null = null;
 
   constructor(private readonly options: StudySessionOptions) {
     this.viewer = new StackViewer(options.dicomweb, options.rendering);
     this.reading = new ReadingFollower(options.api, options.projectId, options.studyUid, (view, previous) => this.#onReadingChange(view, previous));
+    this.#presence = new StudyPresence({
+      viewer: this.viewer,
+      presence: () => this.#open?.presence ?? null,
+      openSeries: (seriesUid, index) => this.openSeries(seriesUid, index),
+    });
+    this.#editing = new AnnotationEditing({
+      viewer: this.viewer,
+      study: () => this.#open?.study ?? null,
+      selected: () => this.selected,
+      canEdit: (box) => this.canEdit(box),
+      labelKind: (name) => this.labelKind(name),
+      openSeries: (seriesUid, index) => this.openSeries(seriesUid, index),
+      write: (write) => this.#tryWrite(write),
+    });
+    this.#reviewActions = new ReviewActions({
+      studyUid: options.studyUid,
+      viewer: this.viewer,
+      room: () => this.#open,
+      canReview: () => this.canReview,
+      write: (write) => this.#tryWrite(write),
+      reportError: (text) => this.reportError(text),
+    });
   }
 
   get me(): Me | null {
@@ -119,7 +134,7 @@ export class StudySession {
     return this.#notice;
   }
   get following(): number | null {
-    return this.#following;
+    return this.#presence.following;
   }
   get failed(): string | null {
     return this.#failed;
@@ -129,19 +144,19 @@ export class StudySession {
     return this.#hiddenLabels;
   }
   get saveState(): SaveState {
-    return this.#connection?.saveState ?? 'offline';
+    return this.#open?.connection.saveState ?? 'offline';
   }
   get unsavedCount(): number {
-    return this.#connection?.unsavedCount ?? 0;
+    return this.#open?.connection.unsavedCount ?? 0;
   }
   get synced(): boolean {
-    return this.#connection?.synced ?? false;
+    return this.#open?.connection.synced ?? false;
   }
   get annotations(): Annotation[] {
-    return this.#annotations?.list ?? [];
+    return this.#open?.annotations.list ?? [];
   }
   get participants(): Participant[] {
-    return this.#presence?.participants ?? [];
+    return this.#open?.presence.participants ?? [];
   }
   get canDraw(): boolean {
     return this.#writable && this.#role !== null && can(this.#role, 'edit-own-annotation');
@@ -174,11 +189,11 @@ export class StudySession {
   }
   /** The study's review outcomes (live). */
   get review(): StudyReview | null {
-    return this.#review;
+    return this.#open?.review ?? null;
   }
   /** Votes and comments of the open document (live). */
   get discussion(): StudyDiscussion | null {
-    return this.#discussion;
+    return this.#open?.discussion ?? null;
   }
   /** Whether my role may vote and comment (over HTTP, so read-only reviewers may too). */
   get canComment(): boolean {
@@ -188,10 +203,10 @@ export class StudySession {
     return this.options.studyUid;
   }
   get studyDocument(): StudyDocument | null {
-    return this.#study;
+    return this.#open?.study ?? null;
   }
   get connection(): SyncConnection | null {
-    return this.#connection;
+    return this.#open?.connection ?? null;
   }
 
   canEdit(box: Pick<Annotation, 'author'>): boolean {
@@ -236,7 +251,7 @@ export class StudySession {
     try {
       return await this.reading.submit();
     } finally {
-      if (!this.#connection && this.#room) this.#connect();
+      if (!this.#open && this.#room) this.#connect();
     }
   }
 
@@ -263,11 +278,7 @@ export class StudySession {
       this.#writable = reading && this.#role ? mayWriteMyRoom(reading, me.id, this.#role) : !reading;
       this.viewer.setPointerMode(this.canDraw ? 'box' : 'windowLevel');
       this.#cleanup.push(
-        this.viewer.onViewChange(() => {
-          this.#presence?.publishView(this.viewer.getView());
-          // Another slice (or a pan) moved the image under a pointer that did not move.
-          this.#publishCursor();
-        }),
+        this.viewer.onViewChange(() => this.#presence.onViewChange()),
       );
       if (this.#room) this.#connect();
       else this.#failed = 'the reading session gives you no document of this study to open';
@@ -305,31 +316,20 @@ export class StudySession {
    */
   chooseLabel(name: string): void {
     this.#currentLabel = name;
-    const selected = this.selected;
-    if (selected && selected.label !== name && this.canEdit(selected) && this.labelKind(name) === selected.kind) {
-      this.#tryWrite(() => this.#study?.setLabel(selected.id, name));
-    }
+    this.#editing.relabelSelected(name);
   }
 
   /** Makes the shown slice the first (or last) slice of the selected 3D box. */
   setSliceEnd(end: 'first' | 'last'): void {
-    const selected = this.selected;
-    const index = this.viewer.currentIndex;
-    if (!selected || selected.kind !== 'box3d' || !this.canEdit(selected) || index < 0) return;
-    if (selected.seriesInstanceUid !== this.viewer.series?.seriesUid) return;
-    this.#tryWrite(() => this.#study?.moveBox(selected.id, withSliceEnd(selected.geometry, end, index, this.viewer.images)));
+    this.#editing.setSliceEnd(end);
   }
 
   setAttributes(patch: AttributesPatch): void {
-    const selected = this.selected;
-    if (selected && this.canEdit(selected)) this.#tryWrite(() => this.#study?.setAttributes(selected.id, patch));
+    this.#editing.setAttributes(patch);
   }
 
   deleteSelected(): void {
-    const selected = this.selected;
-    if (!selected || !this.canEdit(selected)) return;
-    this.#tryWrite(() => this.#study?.deleteAnnotation(selected.id));
-    this.select(null);
+    if (this.#editing.deleteSelected()) this.select(null);
   }
 
   select(id: string | null): void {
@@ -339,70 +339,45 @@ export class StudySession {
 
   /** What a review action at `level` applies to now: the shown image, its series, or the study. */
   reviewTarget(level: ReviewLevel): ReviewTarget | null {
-    const studyInstanceUid = this.options.studyUid;
-    const series = this.viewer.series;
-    const image = this.viewer.currentImage;
-    switch (level) {
-      case 'study':
-        return { level, studyInstanceUid };
-      case 'series':
-        return series ? { level, studyInstanceUid, seriesInstanceUid: series.seriesUid } : null;
-      case 'image':
-        return series && image ? { level, studyInstanceUid, seriesInstanceUid: series.seriesUid, sopInstanceUid: image.sopInstanceUid, frameIndex: image.frame - 1 } : null;
-    }
+    return this.#reviewActions.target(level);
   }
 
   /** The outcome recorded at `level` for what is shown now, if any. */
   reviewOf(level: ReviewLevel): ImageState | undefined {
-    const target = this.reviewTarget(level);
-    return target ? this.#review?.stateOf(target) : undefined;
+    return this.#reviewActions.stateOf(level);
   }
 
   /** Records "no finding" for the shown image, its series or the study. */
   markNoFinding(level: ReviewLevel): void {
-    const target = this.reviewTarget(level);
-    if (target && this.canReview) this.#tryWrite(() => this.#study?.setImageState(target, { status: 'no_finding' }));
+    this.#reviewActions.markNoFinding(level);
   }
 
   /** Excludes the shown image, its series or the study as of poor quality; a reason is required. */
   exclude(level: ReviewLevel, reason: string): void {
-    const target = this.reviewTarget(level);
-    const why = reason.trim();
-    if (!target || !this.canReview) return;
-    if (!why) {
-      this.#notice = { kind: 'error', text: 'Say why it is excluded (for example: motion artefact).' };
-      return;
-    }
-    this.#tryWrite(() => this.#study?.setImageState(target, { status: 'excluded_poor_quality', reason: why }));
+    this.#reviewActions.exclude(level, reason);
   }
 
   /** Removes the outcome recorded at `level` for what is shown now. */
   clearReview(level: ReviewLevel): void {
-    const target = this.reviewTarget(level);
-    if (target && this.canReview) this.#tryWrite(() => this.#study?.clearImageState(target));
+    this.#reviewActions.clear(level);
   }
 
   /** Reverts my own most recent change (never someone else's). */
   undo(): boolean {
-    return this.#study?.undo() ?? false;
+    return this.#open?.study.undo() ?? false;
   }
   redo(): boolean {
-    return this.#study?.redo() ?? false;
+    return this.#open?.study.redo() ?? false;
   }
 
   /** Shows the slice (and series) a box is on, and selects it. */
   async jumpTo(box: Annotation): Promise<void> {
-    const index = await this.#indexOf(box);
-    if (index === null) return;
-    await this.openSeries(box.seriesInstanceUid, index);
-    csAnnotation.selection.setAnnotationSelected(box.id, true);
-    this.#selectedId = box.id;
+    if (await this.#editing.show(box)) this.#selectedId = box.id;
   }
 
   /** Follows a participant's view (series, slice, zoom, pan, window); null stops following. */
   follow(clientId: number | null): void {
-    this.#following = clientId;
-    if (clientId !== null) this.#applyFollowed();
+    this.#presence.follow(clientId);
   }
 
   /**
@@ -410,8 +385,7 @@ export class StudySession {
    * as a live cursor on the image shown under it, and shared again whenever that image changes.
    */
   pointerAt(point: readonly [number, number] | null): void {
-    this.#pointer = point;
-    this.#publishCursor();
+    this.#presence.pointerAt(point);
   }
 
   /** Shows an error to the user (a refused decision, a failed write). */
@@ -448,7 +422,7 @@ export class StudySession {
       this.#disconnect();
       if (this.#room) this.#connect();
     } else if (writableChanged) {
-      this.#bridge?.resyncAll();
+      this.#open?.resyncBoxes();
     }
     if (!this.canDraw && this.viewer.pointerMode === 'box') this.viewer.setPointerMode('windowLevel');
     for (const companion of this.#companions) companion.onReading(view);
@@ -461,76 +435,56 @@ export class StudySession {
 
   #connect(): void {
     const me = this.#me!;
-    const { projectId, studyUid, token } = this.options;
-    const origin = this.options.window.location.origin.replace(/^http/, 'ws');
+    const { api, projectId, studyUid, token, window } = this.options;
     const room = this.#room ?? roomName({ projectId, studyInstanceUid: studyUid, scope: { type: 'shared' } });
-    const connection = new SyncConnection({
-      syncUrl: `${origin}/sync`,
+    const open = new StudyRoom({
       room,
+      me,
+      colour: this.colours.colourOf(me.id),
+      api,
+      projectId,
+      studyUid,
       token,
-      window: this.options.window,
+      window,
+      viewer: this.viewer,
+      bridge: {
+        currentLabel: () => this.#currentLabel,
+        drawsBox3d: () => this.labelKind(this.#currentLabel) === 'box3d',
+        authorName: (id) => this.authorName(id),
+        colourOf: (id) => this.colours.colourOf(id),
+        canEdit: (box) => this.canEdit(box),
+        onSelect: (id) => {
+          this.#selectedId = id;
+        },
+        onLabelsHidden: (count) => {
+          this.#hiddenLabels = count;
+        },
+        onError: (text) => {
+          this.#notice = { kind: 'error', text };
+        },
+      },
       onRejected: (rejection) => this.#onRejected(rejection),
       // A role raised or lowered while the study is open: the reconnect carries the new grant.
       onGrantChanged: () => void this.#refreshGrant(),
       onClosed: ({ code, reason }) => {
         this.#notice = { kind: 'error', text: `The server closed the connection (${code}: ${reason}). Changes are no longer shared; reload the page to try again.` };
       },
-    });
-    const study = new StudyDocument(connection.doc, { userId: me.id, undoCaptureTimeoutMs: UNDO_CAPTURE_MS });
-    const presence = new Presence(connection.provider.awareness, { id: me.id, name: me.username, colour: this.colours.colourOf(me.id) });
-    const offPresence = presence.onChange(() => {
-      for (const p of presence.read()) this.#names.set(p.user.id, p.user.name);
-      if (this.#following !== null) this.#applyFollowed();
-    });
-    const bridge = new AnnotationBridge(this.viewer, study, {
-      currentLabel: () => this.#currentLabel,
-      drawsBox3d: () => this.labelKind(this.#currentLabel) === 'box3d',
-      authorName: (id) => this.authorName(id),
-      colourOf: (id) => this.colours.colourOf(id),
-      canEdit: (box) => this.canEdit(box),
-      onSelect: (id) => {
-        this.#selectedId = id;
+      onPresenceChange: (participants) => {
+        for (const p of participants) this.#names.set(p.user.id, p.user.name);
+        this.#presence.onParticipantsChange();
       },
-      onLabelsHidden: (count) => {
-        this.#hiddenLabels = count;
-      },
-      onError: (text) => {
-        this.#notice = { kind: 'error', text };
-      },
+      // The server closes a connection whose grant the reading session changed (4403, reconnect):
+      // each reconnect asks for the session at once instead of waiting for the next poll.
+      onConnected: () => void this.reading.refresh(),
     });
-    bridge.start();
-    this.#connection = connection;
-    this.#study = study;
-    this.#presence = presence;
-    this.#annotations = new StudyAnnotations(connection.doc);
-    this.#review = new StudyReview(connection.doc);
-    this.#discussion = new StudyDiscussion(study, { api: this.options.api, projectId, studyUid, room });
-    this.#bridge = bridge;
-    // The server closes a connection whose grant the reading session changed (4403, reconnect):
-    // each reconnect asks for the session at once instead of waiting for the next poll.
-    const onStatus = ({ status }: { status: string }) => {
-      if (status === 'connected') void this.reading.refresh();
-    };
-    connection.provider.on('status', onStatus);
-    this.#disconnectHooks = [offPresence, () => connection.provider.off('status', onStatus)];
-    presence.publishView(this.viewer.getView());
-    for (const companion of this.#companions) companion.onDocument?.(study);
+    this.#open = open;
+    open.presence.publishView(this.viewer.getView());
+    for (const companion of this.#companions) companion.onDocument?.(open.study);
   }
 
-  #disconnectHooks: Array<() => void> = [];
-
   #disconnect(): void {
-    for (const off of this.#disconnectHooks.splice(0)) off();
-    this.#bridge?.destroy();
-    this.#study?.destroy();
-    this.#connection?.destroy();
-    this.#bridge = null;
-    this.#study = null;
-    this.#presence = null;
-    this.#annotations = null;
-    this.#review = null;
-    this.#discussion = null;
-    this.#connection = null;
+    this.#open?.destroy();
+    this.#open = null;
   }
 
   /**
@@ -579,13 +533,7 @@ export class StudySession {
     // The tools allow drawing by role (as in start); the toolbar follows `canDraw`.
     this.viewer.setCanDraw(this.#role !== null && can(this.#role, 'edit-own-annotation'));
     if (!this.canDraw && this.viewer.pointerMode === 'box') this.viewer.setPointerMode('windowLevel');
-    this.#bridge?.resyncAll(); // boxes I may no longer edit are locked
-  }
-
-  #publishCursor(): void {
-    const shown = this.viewer.currentImage;
-    const point = this.#pointer && shown ? this.viewer.elementToImage(this.#pointer[0], this.#pointer[1]) : null;
-    this.#presence?.publishCursor(shown && point ? { sopInstanceUid: shown.sopInstanceUid, frameIndex: shown.frame - 1, x: point[0], y: point[1] } : null);
+    this.#open?.resyncBoxes(); // boxes I may no longer edit are locked
   }
 
   #tryWrite(write: () => unknown): void {
@@ -595,36 +543,4 @@ export class StudySession {
       this.#notice = { kind: 'error', text: error instanceof Error ? error.message : String(error) };
     }
   }
-
-  #applyFollowed(): void {
-    const target = this.#presence?.read().find((p) => p.clientId === this.#following);
-    const view = target?.view;
-    if (!view) return;
-    this.#followChain = this.#followChain
-      .then(async () => {
-        if (this.viewer.series?.seriesUid !== view.seriesUid) await this.openSeries(view.seriesUid, view.index);
-        await this.viewer.applyView(view);
-      })
-      .catch(() => {});
-  }
-
-  async #indexOf(box: Annotation): Promise<number | null> {
-    if (this.viewer.series?.seriesUid !== box.seriesInstanceUid) await this.openSeries(box.seriesInstanceUid);
-    if (box.kind === 'box3d') return sliceRangeOf(box.geometry, this.viewer.images)?.first ?? null;
-    const index = this.viewer.images.findIndex((i) => i.sopInstanceUid === box.sopInstanceUid && i.frame === box.frameIndex + 1);
-    return index < 0 ? null : index;
-  }
-}
-
-/** Lives beside the open document and follows the reading session (see `addCompanion`). */
-export interface SessionCompanion {
-  onReading(view: ReadingSessionView): void;
-  /** The open document was (re)created: a new room, or a reload after a refused edit. */
-  onDocument?(study: StudyDocument): void;
-  destroy(): void;
-}
-
-function roleIn(projects: ReadonlyArray<{ id: string; role: string | null }>, projectId: string): Role | null {
-  const role = projects.find((p) => p.id === projectId)?.role ?? null;
-  return role && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
 }

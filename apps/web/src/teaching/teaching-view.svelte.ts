@@ -3,7 +3,8 @@ import { parseRoomName, roomName } from '@readingroom/model';
 import { placeOf, type OverlayBox } from '../adjudication/overlay-boxes';
 import { ReferenceDocuments } from '../adjudication/reference-documents.svelte';
 import { personName, type ReadingSessionView } from '../lib/reading-session';
-import type { SessionCompanion, StudySession } from '../study/study-session.svelte';
+import type { SessionCompanion } from '../study/session-companion';
+import type { StudySession } from '../study/study-session.svelte';
 
 const CONSENSUS = 'consensus';
 
