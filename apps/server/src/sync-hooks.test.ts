@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage, SyncServer, type SyncHooks, type UpdateProposal } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { composeHooks } from './sync-hooks';
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('composeHooks', () => {
   it('accepts an update only when every accept hook does, and lets all of them stage it once', async () => {

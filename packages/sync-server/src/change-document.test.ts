@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import type { AppliedUpdate, UpdateProposal } from './hooks';
 import { MemoryStorage } from './memory-storage';
 import { DocumentChangeError } from './server-change';
@@ -8,14 +8,6 @@ import type { DocumentStorage, NewUpdate } from './storage';
 import { SyncServer, type SyncServerOptions } from './sync-server';
 
 const rita = { userId: 'rita' };
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 function server(opts: Partial<SyncServerOptions> = {}) {
   const storage = (opts.storage as MemoryStorage | undefined) ?? new MemoryStorage();

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { MemoryStorage } from './memory-storage';
 import { SyncServer } from './sync-server';
 
 const alice = { userId: 'alice' };
 const settle = (ms = 20) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await settle(2);
-  }
-}
 
 async function storedBytes(storage: MemoryStorage, room: string): Promise<number> {
   const record = await storage.loadRoom(room);

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { encodeSyncUpdate } from '@readingroom/protocol';
 import { MemoryStorage } from './memory-storage';
 import { SyncServer } from './sync-server';
 import type { SyncHooks } from './hooks';
 
 const alice = { userId: 'alice' };
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('SyncHooks.onRoomLoaded', () => {
   it('hands over the loaded document before any update is applied, so observers see every later change', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FakeClient, FakeSocket } from '@readingroom/testing';
+import { FakeClient, FakeSocket, until } from '@readingroom/testing';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { CloseCode, encodeAwareness, encodeSyncStep1, encodeSyncUpdate } from '@readingroom/protocol';
@@ -13,14 +13,6 @@ const bob = { userId: 'bob' };
 
 /** Lets timers and storage promises run. */
 const settle = (ms = 20) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await settle(2);
-  }
-}
 
 function server(opts: Partial<SyncServerOptions> = {}) {
   const storage = (opts.storage as MemoryStorage | undefined) ?? new MemoryStorage();

@@ -2,3 +2,4 @@ export { runStorageAdapterTests, type StorageAdapterSetup } from './storage-adap
 export { expectSameBytes, pseudoRandomBytes } from './bytes';
 export { FakeSocket } from './fake-socket';
 export { FakeClient } from './fake-client';
+export { until } from './until';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { StudyDocument } from '@readingroom/model';
 import { MemoryStorage, SyncServer, silentLogger } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { composeHooks } from '../sync-hooks';
 import { AuditRecorder } from './audit-recorder';
 import { documentAuditHooks } from './document-audit';
@@ -12,14 +12,6 @@ const STUDY = '1.2.826.0.1.3680043.8.498.1';
 const SERIES = `${STUDY}.2`;
 const SOP = `${SERIES}.3`;
 const ROOM = `p/proj-1/s/${STUDY}`;
-
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 function setup(storage = new MemoryStorage()) {
   const log = new MemoryAuditLog();

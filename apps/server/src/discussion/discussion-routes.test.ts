@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { roomName, StudyDocument, type Role, type RoomScope } from '@readingroom/model';
 import { MemoryStorage, SyncServer, silentLogger, type ConnectionIdentity } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import type { AuditEvent } from '../audit/audit-log';
 import { documentAuditHooks } from '../audit/document-audit';
 import { createAuthenticate } from '../auth/authenticate';
@@ -28,14 +28,6 @@ const ROLES_IN_TEST: Record<string, Role | null> = {
   adam: 'adjudicator',
   nina: null, // not a member
 };
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /** The HTTP app with the discussion routes over a real sync core (memory storage, the real accept step and audit hooks). */
 async function setup() {

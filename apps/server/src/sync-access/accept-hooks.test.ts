@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { defaultReadingSession, StudyDocument, type ReadingRoomSession, type Role, type RoomScope } from '@readingroom/model';
 import { encodeAwareness, encodeSyncUpdate } from '@readingroom/protocol';
 import { MemoryStorage, SyncServer, type ConnectionIdentity } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import * as encoding from 'lib0/encoding';
 import type { SyncAccessData } from './access-data';
 import { createAcceptAwareness } from './accept-awareness';
@@ -49,14 +49,6 @@ const grant = (userId: string, role: Role, readOnly = false, scope: RoomScope = 
   userId,
   data: { role, projectId: 'p1', studyUid: STUDY, scope, readOnly } satisfies SyncAccessData,
 });
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 const box = (over: Record<string, unknown> = {}) => ({
   studyInstanceUid: STUDY,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomName, StudyDocument, submitRead, type RoomScope } from '@readingroom/model';
 import { MemoryStorage, SyncServer } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import { MemoryProjectStore } from '../projects/memory-project-store';
 import { DEFAULT_SETTINGS } from '../projects/project-schemas';
@@ -16,14 +16,6 @@ const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
-
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Sync access on memory stores with announced session changes; the periodic re-check is off (1 min). */
 async function setup() {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomName } from '@readingroom/model';
 import { MemoryStorage, SyncServer } from '@readingroom/sync-server';
-import { FakeClient } from '@readingroom/testing';
+import { FakeClient, until } from '@readingroom/testing';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import { MemoryProjectStore } from '../projects/memory-project-store';
 import { withProjectEvents } from '../projects/project-events';
@@ -15,14 +15,6 @@ const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
-
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function setup(recheckIntervalMs: number) {
   const raw = new MemoryProjectStore();
